@@ -1,0 +1,44 @@
+"""Pedidose: a pediatric dose calculator (Flask application factory).
+
+`create_app` loads and checks `regimens.toml` once, at start-up; a file with
+any fault stops start-up with the file, line and field at fault.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .dosing import load_regimens
+from .version import __version__
+
+DEFAULT_REGIMENS = Path(__file__).resolve().parent.parent / "regimens.toml"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. `test_config` overrides settings, e.g. `REGIMENS`
+    (path of the regimen file; default `$PEDIDOSE_REGIMENS` or the
+    repository's `regimens.toml`)."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_mapping(
+        REGIMENS=os.environ.get("PEDIDOSE_REGIMENS", str(DEFAULT_REGIMENS)),
+        MAX_CONTENT_LENGTH=16 * 1024,
+        MAX_FORM_MEMORY_SIZE=16 * 1024,
+        MAX_QUERY_LENGTH=4096,
+        VERSION=__version__,
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.extensions["regimens"] = load_regimens(app.config["REGIMENS"])
+
+    from . import api, cli, errors, pages, security
+
+    security.install(app)
+    errors.install(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    app.cli.add_command(cli.regimens)
+    return app

@@ -1,0 +1,192 @@
+"""`POST /api/v1/plan`: JSON in, JSON out.
+
+Parses and type-checks the body, calls the engine, and writes the plan with
+exact decimal numbers. Anything wrong is a 400 (not JSON, or not an object)
+or 422 (a field at fault) with {"errors": [{"field", "message"}]}.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, current_app, request
+
+from .dosing import FieldError, InvalidInput, Plan, PlanRequest, compute_plan
+from .dosing.inputs import date_from_text
+from .json_response import json_response
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+FIELDS = {"weight", "height", "start_date", "bsa_formula", "regimens", "overrides", "age", "sex"}
+#: The engine's field names, as this API calls them.
+API_NAMES = {
+    "weight": "weight.value", "weight_unit": "weight.unit",
+    "height": "height.value", "height_unit": "height.unit",
+    "start": "start_date", "age_years": "age.years", "age_months": "age.months",
+}
+
+
+class _BadBody(Exception):
+    pass
+
+
+def _reject_constant(name: str) -> None:
+    raise _BadBody(f"{name} is not a number JSON allows")
+
+
+def _api_name(engine_name: str) -> str:
+    if engine_name.startswith("dose."):
+        return f"overrides.{engine_name[5:]}.dose"
+    return API_NAMES.get(engine_name, engine_name)
+
+
+def _errors(errors: list[FieldError], status: int):
+    body = [{"field": e.field, "message": e.message} for e in errors]
+    return json_response({"errors": body}, status)
+
+
+class _Fields:
+    """Typed reads from the decoded body, collecting errors under the API's
+    field names."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def fail(self, field: str, message: str) -> None:
+        self.errors.append(FieldError(field, message))
+
+    def number(self, value: Any, field: str, whole: bool = False) -> Decimal | None:
+        if isinstance(value, bool) or not isinstance(value, Decimal):
+            self.fail(field, "must be a JSON number" + (" (whole)" if whole else ""))
+            return None
+        if whole and value != value.to_integral_value():
+            self.fail(field, "must be a whole number")
+            return None
+        return value
+
+    def measure(self, data: dict, key: str, units: str) -> tuple[Decimal | None, str | None]:
+        raw = data.get(key)
+        if not isinstance(raw, dict) or set(raw) != {"value", "unit"}:
+            self.fail(key, f'must be an object {{"value": number, "unit": {units}}}')
+            return None, None
+        unit = raw["unit"]
+        if not isinstance(unit, str):
+            self.fail(f"{key}.unit", f"must be one of {units}")
+            unit = None
+        return self.number(raw["value"], f"{key}.value"), unit
+
+    def text(self, data: dict, key: str, default: str | None) -> str | None:
+        value = data.get(key, default)
+        if value is not None and not isinstance(value, str):
+            self.fail(key, "must be a string")
+            return None
+        return value
+
+
+def parse_body(raw: bytes) -> tuple[PlanRequest | None, list[FieldError]]:
+    """The request body as a `PlanRequest` (None when weight or height is
+    unusable) and the type errors found; `_BadBody` if it is no JSON object.
+    A field of the wrong type is replaced by its default so that the engine
+    can still report on every other field."""
+    try:
+        data = json.loads(raw, parse_float=Decimal, parse_int=Decimal,
+                          parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as err:
+        raise _BadBody(f"the body is not valid JSON ({err})") from err
+    if not isinstance(data, dict):
+        raise _BadBody("the body must be a JSON object")
+    f = _Fields()
+    for key in sorted(set(data) - FIELDS):
+        f.fail(key, f"unknown field; allowed: {', '.join(sorted(FIELDS))}")
+    weight, weight_unit = f.measure(data, "weight", '"kg", "g" or "lb"')
+    height, height_unit = f.measure(data, "height", '"cm", "m" or "in"')
+    start: date | None = date.today()
+    if "start_date" in data:
+        text = f.text(data, "start_date", None)
+        parsed = date_from_text("start_date", text) if text is not None else None
+        if isinstance(parsed, FieldError):
+            f.errors.append(parsed)
+            parsed = None
+        start = parsed
+    formula = f.text(data, "bsa_formula", "mosteller")
+    regimens = data.get("regimens")
+    if regimens is not None and (not isinstance(regimens, list)
+                                 or not all(isinstance(r, str) for r in regimens)):
+        f.fail("regimens", "must be a list of regimen ids")
+        regimens = None
+    overrides: dict[str, Decimal] = {}
+    raw_overrides = data.get("overrides", {})
+    if not isinstance(raw_overrides, dict):
+        f.fail("overrides", 'must be an object {"<regimen id>": {"dose": number}}')
+        raw_overrides = {}
+    for rid, spec in raw_overrides.items():
+        if not isinstance(spec, dict) or set(spec) != {"dose"}:
+            f.fail(f"overrides.{rid}.dose", 'must be an object {"dose": number}')
+            continue
+        dose = f.number(spec["dose"], f"overrides.{rid}.dose")
+        if dose is not None:
+            overrides[rid] = dose
+    age_years = age_months = None
+    if "age" in data:
+        age = data["age"]
+        if not isinstance(age, dict) or set(age) != {"years", "months"}:
+            f.fail("age", 'must be an object {"years": whole number, "months": whole number}')
+        else:
+            years = f.number(age["years"], "age.years", whole=True)
+            months = f.number(age["months"], "age.months", whole=True)
+            age_years = None if years is None else int(years)
+            age_months = None if months is None else int(months)
+    sex = f.text(data, "sex", None)
+    if weight is None or height is None:
+        return None, f.errors
+    return PlanRequest(
+        weight=weight, weight_unit=weight_unit or "", height=height,
+        height_unit=height_unit or "", start=start or date.today(),
+        bsa_formula=formula or "mosteller",
+        regimens=None if regimens is None else tuple(regimens),
+        overrides=overrides, age_years=age_years, age_months=age_months, sex=sex,
+    ), f.errors
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    """The plan in the API's shape, numbers as exact decimals."""
+    p = plan.patient
+    return {
+        "patient": {"weight_kg": p.weight_kg, "height_cm": p.height_cm,
+                    "bsa_m2": p.bsa_m2, "bsa_formula": p.bsa_formula},
+        "regimens": [
+            {
+                "id": r.regimen.id, "drug": r.regimen.drug, "route": r.regimen.route,
+                "dose_rule": r.dose_rule,
+                "items": [
+                    {"date": i.date.isoformat(),
+                     "until": None if i.until is None else i.until.isoformat(),
+                     "amount": i.amount, "unit": r.regimen.amount_unit, "exact": i.exact,
+                     "capped": i.capped, "cap": r.cap}
+                    for i in r.items
+                ],
+            }
+            for r in plan.regimens
+        ],
+    }
+
+
+@bp.post("/plan")
+def plan():
+    try:
+        req, errors = parse_body(request.get_data(cache=False))
+    except _BadBody as err:
+        return _errors([FieldError("(body)", str(err))], 400)
+    if req is not None:
+        try:
+            result = compute_plan(current_app.extensions["regimens"], req)
+        except InvalidInput as err:
+            seen = {e.field for e in errors}
+            errors += [FieldError(_api_name(e.field), e.message) for e in err.errors
+                       if _api_name(e.field) not in seen]
+    if errors:
+        return _errors(errors, 422)
+    return json_response(plan_json(result))

@@ -1,0 +1,118 @@
+"""Body-surface-area formulas, in exact `Decimal` arithmetic.
+
+Every function takes height in centimetres and weight in kilograms (both
+`Decimal`, as rounded from the user's entry) and returns the unrounded body
+surface area in square metres. `body_surface_area` rounds half-up to 0.01 m²,
+the value printed and used for dosing (`shared/clinical-reference.md`).
+Powers and logarithms use `decimal`'s correctly rounded `ln`/`exp` at 28
+significant digits, so no binary float is involved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal, localcontext
+
+from .rounding import half_up
+
+BSA_STEP = Decimal("0.01")
+
+
+def _power(base: Decimal, exponent: Decimal) -> Decimal:
+    return (base.ln() * exponent).exp()
+
+
+def mosteller(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
+    """Mosteller: sqrt(H × W / 3600), H in cm, W in kg, result in m².
+
+    Mosteller RD. Simplified calculation of body-surface area.
+    N Engl J Med 1987;317(17):1098.
+    """
+    with localcontext(prec=28):
+        return (height_cm * weight_kg / Decimal(3600)).sqrt()
+
+
+def dubois(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
+    """Du Bois & Du Bois: 0.007184 × H^0.725 × W^0.425, H in cm, W in kg, m².
+
+    Du Bois D, Du Bois EF. A formula to estimate the approximate surface area
+    if height and weight be known. Arch Intern Med 1916;17:863-871.
+    """
+    with localcontext(prec=28):
+        return (
+            Decimal("0.007184")
+            * _power(height_cm, Decimal("0.725"))
+            * _power(weight_kg, Decimal("0.425"))
+        )
+
+
+def haycock(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
+    """Haycock: 0.024265 × H^0.3964 × W^0.5378, H in cm, W in kg, m².
+
+    Haycock GB, Schwartz GJ, Wisotsky DH. Geometric method for measuring body
+    surface area: a height-weight formula validated in infants, children, and
+    adults. J Pediatr 1978;93(1):62-66.
+    """
+    with localcontext(prec=28):
+        return (
+            Decimal("0.024265")
+            * _power(height_cm, Decimal("0.3964"))
+            * _power(weight_kg, Decimal("0.5378"))
+        )
+
+
+def gehan_george(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
+    """Gehan & George: 0.0235 × H^0.42246 × W^0.51456, H in cm, W in kg, m².
+
+    Gehan EA, George SL. Estimation of human body surface area from height
+    and weight. Cancer Chemother Rep 1970;54(4):225-235.
+    """
+    with localcontext(prec=28):
+        return (
+            Decimal("0.0235")
+            * _power(height_cm, Decimal("0.42246"))
+            * _power(weight_kg, Decimal("0.51456"))
+        )
+
+
+def boyd(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
+    """Boyd: 0.0003207 × H^0.3 × (1000 W)^(0.7285 − 0.0188 × log10(1000 W)),
+    H in cm, W in kg (1000 W is the weight in grams), result in m².
+
+    Boyd E. The Growth of the Surface Area of the Human Body.
+    University of Minnesota Press, 1935.
+    """
+    with localcontext(prec=28):
+        grams = weight_kg * 1000
+        exponent = Decimal("0.7285") - Decimal("0.0188") * grams.log10()
+        return (
+            Decimal("0.0003207")
+            * _power(height_cm, Decimal("0.3"))
+            * _power(grams, exponent)
+        )
+
+
+#: The formulas a user may choose, by the key used in the API and the form.
+FORMULAS: Mapping[str, Callable[[Decimal, Decimal], Decimal]] = {
+    "mosteller": mosteller,
+    "dubois": dubois,
+    "haycock": haycock,
+    "gehan_george": gehan_george,
+    "boyd": boyd,
+}
+
+#: Names as printed on the sheet.
+FORMULA_NAMES: Mapping[str, str] = {
+    "mosteller": "Mosteller",
+    "dubois": "Du Bois",
+    "haycock": "Haycock",
+    "gehan_george": "Gehan and George",
+    "boyd": "Boyd",
+}
+
+DEFAULT_FORMULA = "mosteller"
+
+
+def body_surface_area(formula: str, height_cm: Decimal, weight_kg: Decimal) -> Decimal:
+    """BSA in m² by the named formula, rounded half-up to 0.01 m²."""
+    return half_up(FORMULAS[formula](height_cm, weight_kg), BSA_STEP)

@@ -1,0 +1,37 @@
+"""Numbers and units written the ISMP way.
+
+Institute for Safe Medication Practices, "List of error-prone abbreviations,
+symbols, and dose designations": always a leading zero (0.5 mg, never .5 mg),
+never a trailing zero (5 mg, never 5.0 mg), thousands separators from 1,000
+up (1,200 mg), a space between number and unit, mcg rather than µg.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from .rounding import plain
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_UNIT_WORDS = {"m2": "m²", "d": "day", "ug": "mcg", "µg": "mcg"}
+
+
+def number(value: Decimal) -> str:
+    """`value` with a leading zero, no trailing zeros, thousands separators."""
+    return format(plain(value), ",f")
+
+
+def unit(text: str) -> str:
+    """A unit written as on the sheet ("mg/m2/week" becomes "mg/m²/week")."""
+    return "/".join(_UNIT_WORDS.get(part.strip(), part.strip()) for part in text.split("/"))
+
+
+def amount(value: Decimal, unit_text: str) -> str:
+    """A number and its unit, e.g. "1,200 mg", "0.5 mg", "15 mg/m²"."""
+    return f"{number(value)} {unit(unit_text)}"
+
+
+def long_date(day: date) -> str:
+    """A date that cannot be misread across locales: "31 Jan 2027"."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"

@@ -1,0 +1,153 @@
+"""What a request may hold, checked before any arithmetic.
+
+Field names here are the engine's own (`weight`, `weight_unit`, `height`,
+`height_unit`, `start`, `bsa_formula`, `regimens`, `dose.<id>`, `age_years`,
+`age_months`, `sex`); the API and the pages map them to their own names.
+Every problem is collected, so a person sees all of them at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+
+from .bsa import FORMULAS
+from .errors import FieldError
+from .units import HEIGHT_UNITS, TO_CM, TO_KG, WEIGHT_UNITS
+
+WEIGHT_RANGE_KG = (Decimal("0.3"), Decimal(250))
+HEIGHT_RANGE_CM = (Decimal(20), Decimal(250))
+EARLIEST_START = date(2000, 1, 1)
+LATEST_START = date(2099, 12, 31)
+MAX_AGE_YEARS = 120
+SEXES = ("female", "male")
+
+_DECIMAL_TEXT = re.compile(r"[0-9]{1,7}(\.[0-9]{1,6})?|\.[0-9]{1,6}")
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_WHOLE_TEXT = re.compile(r"[0-9]{1,3}")
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """A request for a plan, with every value already of the right type.
+
+    `regimens` None means the whole default plan; `overrides` maps a regimen
+    id to the dose (per kg or per m²) that replaces the file's default.
+    """
+
+    weight: Decimal
+    weight_unit: str
+    height: Decimal
+    height_unit: str
+    start: date
+    bsa_formula: str = "mosteller"
+    regimens: tuple[str, ...] | None = None
+    overrides: Mapping[str, Decimal] = field(default_factory=lambda: MappingProxyType({}))
+    age_years: int | None = None
+    age_months: int | None = None
+    sex: str | None = None
+
+
+def decimal_from_text(name: str, text: str) -> Decimal | FieldError:
+    """A plain decimal number typed by a person ("14", "14.5", "0.75").
+
+    Only ASCII digits with at most one point are accepted: no sign, no
+    exponent, no thousands separator or decimal comma (a comma is refused
+    rather than guessed), no NaN or infinity.
+    """
+    cleaned = text.strip()
+    if not cleaned:
+        return FieldError(name, "is required")
+    if "," in cleaned:
+        return FieldError(name, "use a point for decimals and no thousands separator, e.g. 14.5")
+    if not _DECIMAL_TEXT.fullmatch(cleaned):
+        return FieldError(name, "must be a plain number such as 14 or 14.5 (digits and at most one point)")
+    return Decimal(cleaned)
+
+
+def date_from_text(name: str, text: str) -> date | FieldError:
+    """A calendar date written YYYY-MM-DD, between 2000 and 2099."""
+    cleaned = text.strip()
+    try:
+        if not _DATE_TEXT.fullmatch(cleaned):
+            raise ValueError
+        day = date.fromisoformat(cleaned)
+    except ValueError:
+        return FieldError(name, "must be a real date written YYYY-MM-DD, e.g. 2027-01-31")
+    if not EARLIEST_START <= day <= LATEST_START:
+        return FieldError(name, f"must be between {EARLIEST_START} and {LATEST_START}")
+    return day
+
+
+def whole_from_text(name: str, text: str, top: int) -> int | FieldError:
+    """A whole number from 0 to `top`, typed as digits."""
+    cleaned = text.strip()
+    if not _WHOLE_TEXT.fullmatch(cleaned) or int(cleaned) > top:
+        return FieldError(name, f"must be a whole number from 0 to {top}")
+    return int(cleaned)
+
+
+def _in_range(name: str, value: Decimal, unit: str, factor: Decimal,
+              bounds: tuple[Decimal, Decimal], base: str) -> FieldError | None:
+    low, high = bounds
+    if not value.is_finite() or value <= 0 or abs(value.adjusted()) > 9:
+        return FieldError(name, f"must be a number above zero, between {low} and {high} {base}")
+    converted = value * factor
+    if not low <= converted <= high:
+        shown = f"{value} {unit}" if unit == base else f"{value} {unit} ({converted.normalize():f} {base})"
+        return FieldError(name, f"{shown} is outside the accepted {low} to {high} {base}")
+    return None
+
+
+def check_request(req: PlanRequest, regimen_ids: tuple[str, ...],
+                  overridable: Mapping[str, tuple[Decimal, Decimal, str] | None]) -> list[FieldError]:
+    """Every problem with `req` given the plan's regimen ids and, for each,
+    its allowed override range (min, max, unit) or None."""
+    errors: list[FieldError] = []
+    if req.weight_unit not in WEIGHT_UNITS:
+        errors.append(FieldError("weight_unit", f"must be one of {', '.join(WEIGHT_UNITS)}"))
+    else:
+        problem = _in_range("weight", req.weight, req.weight_unit, TO_KG[req.weight_unit],
+                            WEIGHT_RANGE_KG, "kg")
+        errors.extend([problem] if problem else [])
+    if req.height_unit not in HEIGHT_UNITS:
+        errors.append(FieldError("height_unit", f"must be one of {', '.join(HEIGHT_UNITS)}"))
+    else:
+        problem = _in_range("height", req.height, req.height_unit, TO_CM[req.height_unit],
+                            HEIGHT_RANGE_CM, "cm")
+        errors.extend([problem] if problem else [])
+    if not EARLIEST_START <= req.start <= LATEST_START:
+        errors.append(FieldError("start", f"must be between {EARLIEST_START} and {LATEST_START}"))
+    if req.bsa_formula not in FORMULAS:
+        errors.append(FieldError("bsa_formula", f"must be one of {', '.join(FORMULAS)}"))
+    chosen = regimen_ids if req.regimens is None else req.regimens
+    unknown = [r for r in chosen if r not in regimen_ids]
+    if not chosen:
+        errors.append(FieldError("regimens", "choose at least one regimen"))
+    elif unknown:
+        errors.append(FieldError("regimens", f"unknown regimen {', '.join(unknown)}; "
+                                             f"allowed: {', '.join(regimen_ids)}"))
+    elif len(set(chosen)) != len(chosen):
+        errors.append(FieldError("regimens", "each regimen may be listed once"))
+    for rid, dose in req.overrides.items():
+        name = f"dose.{rid}"
+        allowed = overridable.get(rid)
+        if rid not in regimen_ids:
+            errors.append(FieldError(name, f"unknown regimen; allowed: {', '.join(regimen_ids)}"))
+        elif allowed is None:
+            errors.append(FieldError(name, "this regimen's dose cannot be overridden"))
+        elif rid not in chosen:
+            errors.append(FieldError(name, "an override is given for a regimen that was not chosen"))
+        elif not dose.is_finite() or not allowed[0] <= dose <= allowed[1]:
+            errors.append(FieldError(name, f"must be from {allowed[0]} to {allowed[1]} {allowed[2]}"))
+    if req.age_years is not None and not 0 <= req.age_years <= MAX_AGE_YEARS:
+        errors.append(FieldError("age_years", f"must be a whole number from 0 to {MAX_AGE_YEARS}"))
+    if req.age_months is not None and not 0 <= req.age_months <= 11:
+        errors.append(FieldError("age_months", "must be a whole number from 0 to 11"))
+    if req.sex is not None and req.sex not in SEXES:
+        errors.append(FieldError("sex", f"must be one of {', '.join(SEXES)}"))
+    return errors

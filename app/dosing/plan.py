@@ -1,0 +1,168 @@
+"""From a checked request and the regimen book to dated, rounded doses.
+
+exact = dose rule x basis (weight in kg or BSA in m²) [x dosing interval for
+a per-day or per-week rule], converted to the amount unit; capped =
+min(exact, cap); amount = capped rounded half-up to the increment, never
+above the cap (`shared/clinical-reference.md`, "Arithmetic rules").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from . import formatting
+from .bsa import body_surface_area
+from .dates import every_days, every_months
+from .errors import FieldError, InvalidInput
+from .inputs import PlanRequest, check_request
+from .regimens import BASIS_UNITS, Regimen, RegimenBook
+from .rounding import half_up, plain, round_dose
+from .units import TO_CM, TO_KG
+
+WEIGHT_STEP = Decimal("0.01")
+HEIGHT_STEP = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class Patient:
+    """The measurements used for dosing, and as they were entered."""
+
+    weight_kg: Decimal
+    height_cm: Decimal
+    bsa_m2: Decimal
+    bsa_formula: str
+    weight_entered: Decimal
+    weight_unit: str
+    height_entered: Decimal
+    height_unit: str
+    age_years: int | None = None
+    age_months: int | None = None
+    sex: str | None = None
+
+
+@dataclass(frozen=True)
+class DoseItem:
+    """One dose, or one taper step given daily from `date` to `until`."""
+
+    date: date
+    until: date | None
+    dose: Decimal
+    exact: Decimal
+    capped: bool
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class RegimenPlan:
+    """A regimen worked out for one patient."""
+
+    regimen: Regimen
+    basis_value: Decimal
+    overridden: bool
+    items: tuple[DoseItem, ...]
+
+    @property
+    def basis_unit(self) -> str:
+        return BASIS_UNITS[self.regimen.basis]
+
+    @property
+    def dose_rule(self) -> str:
+        """The (first) dose rule as text, e.g. "2 mg/kg/day"."""
+        return formatting.amount(self.items[0].dose, self.regimen.dose_unit)
+
+    @property
+    def cap(self) -> Decimal:
+        """The cap per administration, in the amount unit."""
+        return self.regimen.cap_amount
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The whole answer: who was dosed, from when, and each regimen."""
+
+    patient: Patient
+    start: date
+    regimens: tuple[RegimenPlan, ...]
+
+
+def make_patient(req: PlanRequest) -> Patient:
+    """Convert and round the measurements of a checked request."""
+    weight_kg = half_up(req.weight * TO_KG[req.weight_unit], WEIGHT_STEP)
+    height_cm = half_up(req.height * TO_CM[req.height_unit], HEIGHT_STEP)
+    return Patient(
+        weight_kg=weight_kg, height_cm=height_cm,
+        bsa_m2=body_surface_area(req.bsa_formula, height_cm, weight_kg),
+        bsa_formula=req.bsa_formula,
+        weight_entered=plain(req.weight), weight_unit=req.weight_unit,
+        height_entered=plain(req.height), height_unit=req.height_unit,
+        age_years=req.age_years, age_months=req.age_months, sex=req.sex,
+    )
+
+
+def _dose_item(regimen: Regimen, basis: Decimal, dose: Decimal, start: date,
+               until: date | None) -> DoseItem:
+    exact = plain(dose * basis * regimen.dose_factor)
+    return DoseItem(
+        date=start, until=until, dose=dose, exact=exact,
+        capped=exact > regimen.cap_amount,
+        amount=round_dose(exact, regimen.cap_amount, regimen.round_to),
+    )
+
+
+def regimen_items(regimen: Regimen, basis: Decimal, dose: Decimal | None,
+                  start: date) -> tuple[DoseItem, ...]:
+    """Every dated dose of `regimen` for a basis value (kg or m²)."""
+    if regimen.taper:
+        items = []
+        day = start
+        for step in regimen.taper:
+            until = None if step.weeks is None else day + timedelta(weeks=step.weeks, days=-1)
+            items.append(_dose_item(regimen, basis, step.dose, day, until))
+            if until is not None:
+                day = until + timedelta(days=1)
+        return tuple(items)
+    schedule = regimen.schedule
+    if schedule.every_days is not None:
+        dates = every_days(start, schedule.every_days, schedule.count)
+    else:
+        dates = every_months(start, schedule.every_months, schedule.count)
+    item = _dose_item(regimen, basis, dose, start, None)
+    return tuple(DoseItem(d, None, item.dose, item.exact, item.capped, item.amount) for d in dates)
+
+
+def compute_plan(book: RegimenBook, req: PlanRequest) -> Plan:
+    """The plan for `req`, or `InvalidInput` listing every problem."""
+    plan = book.plan
+    ranges = {
+        rid: (r.override_min, r.override_max, formatting.unit(r.dose_unit)) if r.overridable else None
+        for rid, r in book.regimens.items() if rid in plan.regimens
+    }
+    errors = check_request(req, plan.regimens, ranges)
+    if errors:
+        raise InvalidInput(errors)
+    patient = make_patient(req)
+    chosen = plan.regimens if req.regimens is None else req.regimens
+    results = []
+    for rid in plan.regimens:
+        if rid not in chosen:
+            continue
+        regimen = book.regimens[rid]
+        basis = patient.weight_kg if regimen.basis == "weight" else patient.bsa_m2
+        dose = req.overrides.get(rid, regimen.dose)
+        items = regimen_items(regimen, basis, dose, req.start)
+        zero = [i for i in items if i.amount == 0]
+        if zero:
+            errors.append(FieldError(
+                "regimens",
+                f"{regimen.drug}: {formatting.amount(zero[0].dose, regimen.dose_unit)} x "
+                f"{formatting.amount(basis, BASIS_UNITS[regimen.basis])} = "
+                f"{formatting.amount(zero[0].exact, regimen.amount_unit)}, which rounds to "
+                f"0 {regimen.amount_unit} with its "
+                f"{formatting.amount(regimen.round_to, regimen.amount_unit)} increment; "
+                "this regimen cannot be calculated for this patient"))
+        results.append(RegimenPlan(regimen, basis, rid in req.overrides, items))
+    if errors:
+        raise InvalidInput(errors)
+    return Plan(patient, req.start, tuple(results))

@@ -1,0 +1,45 @@
+"""Half-up rounding of `Decimal` values, and plain decimal text.
+
+Rules from `shared/clinical-reference.md` ("Arithmetic rules"): weight to
+0.01 kg, height to 0.1 cm, BSA to 0.01 m², doses half-up to the regimen's
+increment and never above the cap.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+
+def half_up(value: Decimal, increment: Decimal) -> Decimal:
+    """`value` rounded half-up to a whole multiple of `increment` (> 0).
+
+    Exact decimal arithmetic: 3.5 with increment 1 gives 4, 9.15 with
+    increment 0.5 gives 9, 305 with increment 10 gives 310.
+    """
+    steps = (value / increment).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return plain(steps * increment)
+
+
+def floor_to(value: Decimal, increment: Decimal) -> Decimal:
+    """The largest whole multiple of `increment` (> 0) not above `value`."""
+    steps = (value / increment).quantize(Decimal(1), rounding=ROUND_FLOOR)
+    return plain(steps * increment)
+
+
+def round_dose(exact: Decimal, cap: Decimal, increment: Decimal) -> Decimal:
+    """The amount to give: min(exact, cap) rounded half-up to `increment`;
+    if that lands above the cap, the increment below it. Never above `cap`.
+    """
+    amount = half_up(min(exact, cap), increment)
+    if amount > cap:
+        amount = floor_to(cap, increment)
+    return amount
+
+
+def plain(value: Decimal) -> Decimal:
+    """`value` without trailing zeros and without an exponent (70, not 7E+1;
+    9.15, not 9.150)."""
+    normal = value.normalize()
+    if normal == normal.to_integral_value():
+        return normal.quantize(Decimal(1))
+    return normal

@@ -1,0 +1,23 @@
+"""HTTP errors as answers a person can act on: JSON under /api, a page
+elsewhere. Never a bare 500 page with a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .json_response import json_response
+
+
+def install(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if request.path.startswith("/api/"):
+            errors = [{"field": "(request)", "message": error.description}]
+            return json_response({"errors": errors}, error.code or 500)
+        return render_template("error.html", error=error), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        app.logger.exception("unexpected error")
+        return http_error(InternalServerError())

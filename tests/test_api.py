@@ -1,0 +1,136 @@
+"""POST /api/v1/plan: the case patient, and every refusal."""
+
+import pytest
+
+CASE = {"weight": {"value": 14, "unit": "kg"}, "height": {"value": 96, "unit": "cm"},
+        "start_date": "2027-01-31", "bsa_formula": "mosteller"}
+
+
+def post(client, body):
+    return client.post("/api/v1/plan", json=body)
+
+
+def by_id(payload):
+    return {r["id"]: r for r in payload["regimens"]}
+
+
+def test_case_patient(client):
+    response = post(client, CASE)
+    assert response.status_code == 200
+    data = response.get_json()
+    assert data["patient"] == {"weight_kg": 14, "height_cm": 96, "bsa_m2": 0.61,
+                               "bsa_formula": "mosteller"}
+    regimens = by_id(data)
+    assert list(regimens) == ["prednisolone", "ivig", "methotrexate", "pamidronate",
+                              "cyclophosphamide"]
+    pred = regimens["prednisolone"]
+    assert pred["dose_rule"] == "2 mg/kg/day" and pred["route"] == "oral"
+    assert [(i["date"], i["amount"]) for i in pred["items"]] == [
+        ("2027-01-31", 28), ("2027-02-28", 21), ("2027-03-14", 14), ("2027-03-28", 11),
+        ("2027-04-25", 7), ("2027-05-23", 5), ("2027-06-20", 3)]
+    assert pred["items"][0]["until"] == "2027-02-27" and pred["items"][-1]["until"] is None
+    ivig = regimens["ivig"]["items"]
+    assert len(ivig) == 9 and {i["amount"] for i in ivig} == {28} and ivig[0]["unit"] == "g"
+    assert [i["date"] for i in ivig[:4]] == ["2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30"]
+    mtx = regimens["methotrexate"]["items"]
+    assert len(mtx) == 52 and mtx[0] == {"date": "2027-01-31", "until": None, "amount": 9,
+                                         "unit": "mg", "exact": 9.15, "capped": False, "cap": 40}
+    assert [(i["date"], i["amount"]) for i in regimens["pamidronate"]["items"]] == [
+        ("2027-01-31", 14), ("2027-04-30", 14), ("2027-07-31", 14), ("2027-10-31", 14)]
+    cyc = regimens["cyclophosphamide"]["items"]
+    assert len(cyc) == 6 and {(i["amount"], i["exact"], i["cap"]) for i in cyc} == {(310, 305, 1200)}
+
+
+def test_numbers_are_exact_decimals_in_the_body(client):
+    text = post(client, CASE).get_data(as_text=True)
+    assert '"exact":9.15' in text and '"bsa_m2":0.61' in text
+    assert "9.1500" not in text and "E+" not in text
+
+
+def test_caps_reported(client):
+    body = {**CASE, "weight": {"value": 40, "unit": "kg"}, "height": {"value": 150, "unit": "cm"},
+            "regimens": ["ivig"]}
+    item = post(client, body).get_json()["regimens"][0]["items"][0]
+    assert (item["exact"], item["amount"], item["capped"], item["cap"]) == (80, 70, True, 70)
+
+
+def test_pounds_and_inches(client):
+    body = {**CASE, "weight": {"value": 31, "unit": "lb"}, "height": {"value": 37.8, "unit": "in"}}
+    assert post(client, body).get_json()["patient"] == {
+        "weight_kg": 14.06, "height_cm": 96, "bsa_m2": 0.61, "bsa_formula": "mosteller"}
+
+
+def test_defaults_start_today_and_whole_plan(client):
+    from datetime import date
+    body = {"weight": {"value": 14, "unit": "kg"}, "height": {"value": 96, "unit": "cm"}}
+    data = post(client, body).get_json()
+    assert data["regimens"][0]["items"][0]["date"] == date.today().isoformat()
+    assert len(data["regimens"]) == 5 and data["patient"]["bsa_formula"] == "mosteller"
+
+
+def test_override(client):
+    body = {**CASE, "regimens": ["cyclophosphamide"], "overrides": {"cyclophosphamide": {"dose": 750}}}
+    item = post(client, body).get_json()["regimens"][0]["items"][0]
+    assert (item["exact"], item["amount"]) == (457.5, 460)  # 750 x 0.61 = 457.5 -> 460
+
+
+@pytest.mark.parametrize("change,field", [
+    ({"weight": None}, "weight"),
+    ({"weight": {"value": 14}}, "weight"),
+    ({"weight": {"value": "14", "unit": "kg"}}, "weight.value"),
+    ({"weight": {"value": True, "unit": "kg"}}, "weight.value"),
+    ({"weight": {"value": 0, "unit": "kg"}}, "weight.value"),
+    ({"weight": {"value": -14, "unit": "kg"}}, "weight.value"),
+    ({"weight": {"value": 0.2, "unit": "kg"}}, "weight.value"),
+    ({"weight": {"value": 251, "unit": "kg"}}, "weight.value"),
+    ({"weight": {"value": 1e308, "unit": "kg"}}, "weight.value"),
+    ({"weight": {"value": 14, "unit": "stone"}}, "weight.unit"),
+    ({"weight": {"value": 14, "unit": "cm"}}, "weight.unit"),
+    ({"weight": {"value": 14, "unit": 1}}, "weight.unit"),
+    ({"height": {"value": 96, "unit": "kg"}}, "height.unit"),
+    ({"height": {"value": 19, "unit": "cm"}}, "height.value"),
+    ({"height": {"value": 300, "unit": "cm"}}, "height.value"),
+    ({"start_date": "2027-02-29"}, "start_date"),
+    ({"start_date": "31/01/2027"}, "start_date"),
+    ({"start_date": 20270131}, "start_date"),
+    ({"bsa_formula": "costeff"}, "bsa_formula"),
+    ({"regimens": ["mtx"]}, "regimens"),
+    ({"regimens": "ivig"}, "regimens"),
+    ({"regimens": []}, "regimens"),
+    ({"overrides": {"ivig": {"dose": 2.5}}}, "overrides.ivig.dose"),
+    ({"overrides": {"methotrexate": {"dose": 9}}}, "overrides.methotrexate.dose"),
+    ({"overrides": {"prednisolone": {"dose": 1}}}, "overrides.prednisolone.dose"),
+    ({"overrides": {"ivig": 2}}, "overrides.ivig.dose"),
+    ({"overrides": []}, "overrides"),
+    ({"weight_kg": 14}, "weight_kg"),
+])
+def test_refused_fields(client, change, field):
+    body = {**CASE, **change}
+    body = {k: v for k, v in body.items() if v is not None}
+    response = post(client, body)
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert field in [e["field"] for e in errors]
+    assert all(e["message"] for e in errors)
+
+
+@pytest.mark.parametrize("raw", [
+    b"", b"{", b"[1, 2]", b'"text"', b"null", b'{"weight": NaN}', b'{"weight": Infinity}',
+    b"\xff\xfe", b"[" * 5000 + b"]" * 5000, b'{"weight": {"value": 1' + b"0" * 5000 + b', "unit": "kg"}}',
+])
+def test_malformed_bodies_are_400(client, raw):
+    response = client.post("/api/v1/plan", data=raw, content_type="application/json")
+    assert response.status_code in (400, 422)
+    assert response.get_json()["errors"][0]["message"]
+
+
+def test_huge_number_is_refused_not_crashed(client):
+    raw = b'{"weight": {"value": 1e999999999, "unit": "kg"}, "height": {"value": 96, "unit": "cm"}}'
+    response = client.post("/api/v1/plan", data=raw, content_type="application/json")
+    assert response.status_code == 422
+
+
+def test_wrong_method_and_unknown_route_answer_json(client):
+    assert client.get("/api/v1/plan").status_code == 405
+    assert client.get("/api/v1/plan").get_json()["errors"]
+    assert client.get("/api/v1/nothing").get_json()["errors"]

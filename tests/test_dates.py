@@ -1,0 +1,33 @@
+"""Calendar months counted from the start with the day clamped; exact days."""
+
+from datetime import date
+
+from app.dosing.dates import add_months, every_days, every_months
+
+
+def test_monthly_from_31_january_clamps_to_month_end():
+    assert every_months(date(2027, 1, 31), 1, 5) == (
+        date(2027, 1, 31), date(2027, 2, 28), date(2027, 3, 31),
+        date(2027, 4, 30), date(2027, 5, 31),
+    )
+
+
+def test_leap_year_february():
+    assert add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)
+    assert add_months(date(2028, 2, 29), 12) == date(2029, 2, 28)
+    assert add_months(date(2100 - 1, 12, 31), 2) == date(2100, 2, 28)  # 2100 is not leap
+
+
+def test_months_are_counted_from_start_not_chained():
+    # Chaining would give 31 Jan -> 28 Feb -> 28 Mar; counting gives 31 Mar.
+    assert every_months(date(2027, 1, 31), 1, 3)[2] == date(2027, 3, 31)
+
+
+def test_every_three_months_and_across_year_end():
+    assert every_months(date(2027, 11, 30), 3, 3) == (
+        date(2027, 11, 30), date(2028, 2, 29), date(2028, 5, 30))
+
+
+def test_every_seven_days_is_exact_days():
+    weekly = every_days(date(2027, 12, 24), 7, 3)
+    assert weekly == (date(2027, 12, 24), date(2027, 12, 31), date(2028, 1, 7))
