@@ -1,7 +1,147 @@
-"""The bedside form and the printable dosing sheet."""
+"""The bedside form (`GET /`) and the printable dosing sheet (`GET /sheet`).
+
+Parses the query string, calls the engine and renders; no arithmetic here.
+Invalid input re-renders the form with the user's values kept and a message
+at each field at fault (status 422), never a half-made sheet.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask import Blueprint, current_app, render_template, request
+from werkzeug.datastructures import MultiDict
+
+from .dosing import FieldError, InvalidInput, Plan, PlanRequest, RegimenBook, compute_plan, formatting
+from .dosing.bsa import DEFAULT_FORMULA, FORMULA_NAMES
+from .dosing.inputs import MAX_AGE_YEARS, date_from_text, decimal_from_text, whole_from_text
+from .dosing.plan import DoseItem, RegimenPlan
+from .dosing.units import TO_CM, TO_KG
 
 bp = Blueprint("pages", __name__)
+
+SINGLE = ("weight", "weight_unit", "height", "height_unit", "age_years", "age_months",
+          "sex", "start", "bsa_formula")
+#: A run of identical doses at least this long prints as one line.
+RUN_AS_RANGE = 7
+
+
+@dataclass(frozen=True)
+class Run:
+    """Doses printed as one line: a single dose (count 1), or consecutive
+    doses of one amount on a day schedule."""
+
+    first: DoseItem
+    last: DoseItem
+    count: int
+
+
+def _book() -> RegimenBook:
+    return current_app.extensions["regimens"]
+
+
+def _defaults(book: RegimenBook) -> MultiDict:
+    values = MultiDict({"weight_unit": "kg", "height_unit": "cm", "bsa_formula": DEFAULT_FORMULA,
+                        "start": date.today().isoformat()})
+    for rid in book.plan.regimens:
+        values.add("regimen", rid)
+    return values
+
+
+def read_query(args: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None, list[FieldError]]:
+    """The query string as a `PlanRequest` (None if it cannot be built) and
+    every problem found, under the form's field names."""
+    errors: list[FieldError] = []
+    overridable = {rid for rid in book.plan.regimens if book.regimens[rid].overridable}
+    allowed = {*SINGLE, "regimen", *(f"dose.{rid}" for rid in overridable)}
+    for key in args:
+        if key not in allowed:
+            errors.append(FieldError("form", f"unknown parameter '{key[:40]}'"))
+        elif key != "regimen" and len(args.getlist(key)) > 1:
+            errors.append(FieldError(key, "was given more than once"))
+
+    def text(key: str) -> str:
+        return args.get(key, "")
+
+    weight = decimal_from_text("weight", text("weight"))
+    height = decimal_from_text("height", text("height"))
+    start = date_from_text("start", text("start")) if "start" in args else date.today()
+    ages = {}
+    given = [k for k in ("age_years", "age_months") if text(k).strip()]
+    for key, top in (("age_years", MAX_AGE_YEARS), ("age_months", 11)):
+        if given and not text(key).strip():
+            errors.append(FieldError(key, "enter both years and months (0 if none), or neither"))
+        elif text(key).strip():
+            ages[key] = whole_from_text(key, text(key), top)
+    overrides = {}
+    for rid in overridable:
+        raw = text(f"dose.{rid}")
+        if raw.strip():
+            overrides[rid] = decimal_from_text(f"dose.{rid}", raw)
+    values = [weight, height, start, *ages.values(), *overrides.values()]
+    errors += [v for v in values if isinstance(v, FieldError)]
+    if isinstance(weight, FieldError) or isinstance(height, FieldError):
+        return None, errors
+    return PlanRequest(
+        weight=weight, weight_unit=text("weight_unit"), height=height,
+        height_unit=text("height_unit"),
+        start=start if isinstance(start, date) else date.today(),
+        bsa_formula=args.get("bsa_formula", DEFAULT_FORMULA),
+        regimens=tuple(args.getlist("regimen")),
+        overrides={k: v for k, v in overrides.items() if isinstance(v, Decimal)},
+        age_years=ages.get("age_years") if isinstance(ages.get("age_years"), int) else None,
+        age_months=ages.get("age_months") if isinstance(ages.get("age_months"), int) else None,
+        sex=text("sex") or None,
+    ), errors
+
+
+def schedule_rows(rp: RegimenPlan) -> list[Run]:
+    """Lines to print: long runs of one amount on a day schedule (weekly
+    methotrexate) become one line with their count; other doses one each."""
+    if rp.regimen.schedule.every_days is None:
+        return [Run(item, item, 1) for item in rp.items]
+    rows: list[Run] = []
+    start = 0
+    for end in range(1, len(rp.items) + 1):
+        if end == len(rp.items) or rp.items[end].amount != rp.items[start].amount:
+            if end - start >= RUN_AS_RANGE:
+                rows.append(Run(rp.items[start], rp.items[end - 1], end - start))
+            else:
+                rows.extend(Run(item, item, 1) for item in rp.items[start:end])
+            start = end
+    return rows
+
+
+def _form(values: MultiDict, errors: list[FieldError], status: int):
+    by_field: dict[str, list[str]] = {}
+    for e in errors:
+        by_field.setdefault(e.field, []).append(e.message)
+    return render_template("form.html", book=_book(), values=values, errors=errors,
+                           field_errors=by_field, formulas=FORMULA_NAMES,
+                           fmt=formatting), status
+
+
+@bp.get("/")
+def index():
+    return _form(_defaults(_book()), [], 200)
+
+
+@bp.get("/sheet")
+def sheet():
+    book = _book()
+    req, errors = read_query(request.args, book)
+    plan: Plan | None = None
+    if req is not None:
+        try:
+            plan = compute_plan(book, req)
+        except InvalidInput as err:
+            seen = {e.field for e in errors}
+            errors += [FieldError("regimen" if e.field == "regimens" else e.field, e.message)
+                       for e in err.errors if e.field not in seen]
+    if errors or plan is None:
+        return _form(request.args, errors, 422)
+    return render_template("sheet.html", book=book, plan=plan, today=date.today(),
+                           formulas=FORMULA_NAMES, fmt=formatting, rows=schedule_rows,
+                           to_kg=TO_KG, to_cm=TO_CM, query=request.query_string.decode("ascii", "replace"))

@@ -135,3 +135,15 @@ def test_cli_check(app, tmp_path):
     assert result.exit_code == 1
     line = line_number(bad.read_text(), 'count = "nine"')
     assert f"{bad}:{line}: regimens.ivig.schedule.count" in result.output
+
+
+def test_per_time_dose_needs_a_matching_interval(tmp_path):
+    text = edited("every_days = 7, count = 52", "every_days = 14, count = 26")
+    problems, _ = problems_for(tmp_path, text)
+    assert problems[0].field == "regimens.methotrexate.schedule.every_days"
+    assert "must be 7" in problems[0].message
+
+
+def test_time_unit_must_come_last(tmp_path):
+    problems, _ = problems_for(tmp_path, edited('unit = "mg/m2/week"', 'unit = "mg/week/m2"'))
+    assert problems[0].field == "regimens.methotrexate.dose.unit"

@@ -14,6 +14,7 @@ from decimal import Decimal
 from .rounding import plain
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _UNIT_WORDS = {"m2": "m²", "d": "day", "ug": "mcg", "µg": "mcg"}
 
 
@@ -35,3 +36,8 @@ def amount(value: Decimal, unit_text: str) -> str:
 def long_date(day: date) -> str:
     """A date that cannot be misread across locales: "31 Jan 2027"."""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def weekday(day: date) -> str:
+    """The English name of the day of the week ("Sunday")."""
+    return _WEEKDAYS[day.weekday()]

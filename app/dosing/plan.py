@@ -77,6 +77,26 @@ class RegimenPlan:
         """The cap per administration, in the amount unit."""
         return self.regimen.cap_amount
 
+    @property
+    def exact_unit(self) -> str:
+        """The unit of rule x basis: "mg/day" for a mg/kg/day rule, else the amount unit."""
+        r = self.regimen
+        return r.amount_unit if r.per is None else f"{r.amount_unit}/{r.per}"
+
+    def calculation(self, item: DoseItem) -> str:
+        """The arithmetic written out so it can be checked by hand, e.g.
+        "15 mg/m²/week x 0.61 m² = 9.15 mg/week, rounded to 9 mg"."""
+        r = self.regimen
+        product = (f"{formatting.amount(item.dose, r.dose_unit)} x "
+                   f"{formatting.amount(self.basis_value, self.basis_unit)} = "
+                   f"{formatting.amount(item.exact, self.exact_unit)}")
+        given = formatting.amount(item.amount, r.amount_unit)
+        if item.capped:
+            return f"{product}, above the cap of {formatting.amount(r.cap, r.cap_unit)}: {given}"
+        if item.amount == item.exact:
+            return product
+        return f"{product}, rounded to {given}"
+
 
 @dataclass(frozen=True)
 class Plan:

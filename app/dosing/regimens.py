@@ -79,6 +79,9 @@ class Regimen:
     dose_factor: Decimal
     #: the cap per administration, in `amount_unit`.
     cap_amount: Decimal
+    #: the time unit of a per-time dose ("day" for mg/kg/day), else None;
+    #: such a dose is given once per that unit.
+    per: str | None
 
     @property
     def overridable(self) -> bool:
@@ -300,12 +303,24 @@ def _read_regimen(rd: _Reader, rid: str, data: Any) -> Regimen | None:
         return None
     per_basis = Quantity(Decimal(1), dose_unit) * Quantity(Decimal(1), BASIS_UNITS[basis])
     interval = Quantity(Decimal(1), "")
+    per = None
     if per_basis.dimensionality == MASS / TIME:
         if schedule.every_days is None:
             rd.problem((*dose_path, "unit"),
                        f"'{dose_unit}' is per time, which needs a schedule in days (every_days)")
             return None
         interval = Quantity(Decimal(schedule.every_days), "day")
+        per = str(table["dose"]["unit"]).rsplit("/", 1)[-1].strip()
+        try:
+            once_per_unit = magnitude_in(interval, per) == 1
+        except pint.PintError:
+            rd.problem((*dose_path, "unit"), f"write the time unit last, e.g. mg/kg/day, not '{per}'")
+            return None
+        if not once_per_unit:
+            rd.problem((*path, "schedule", "every_days"),
+                       f"a dose per {per} is given once per {per}: every_days must be "
+                       f"{magnitude_in(Quantity(Decimal(1), per), 'day')}")
+            return None
     elif per_basis.dimensionality != MASS:
         unit_of_basis = BASIS_UNITS[basis]
         rd.problem((*dose_path, "unit"),
@@ -327,7 +342,7 @@ def _read_regimen(rd: _Reader, rid: str, data: Any) -> Regimen | None:
         cap=cap, cap_unit=str(table["cap"]["unit"]).strip(), cap_source=cap_source,
         round_to=round_to, amount_unit=str(table["round_to"]["unit"]).strip(),
         round_source=round_source, schedule=schedule, taper=taper, taper_source=taper_source,
-        dose_factor=dose_factor, cap_amount=cap_amount,
+        dose_factor=dose_factor, cap_amount=cap_amount, per=per,
     )
 
 

@@ -1,0 +1,116 @@
+"""The form and the sheet through the Flask test client: values, refusals,
+escaping, headers."""
+
+import re
+
+import pytest
+
+CASE = ("weight=14&weight_unit=kg&height=96&height_unit=cm&age_years=3&age_months=6&sex=female"
+        "&start=2027-01-31&bsa_formula=mosteller&regimen=prednisolone&regimen=ivig"
+        "&regimen=methotrexate&regimen=pamidronate&regimen=cyclophosphamide")
+
+
+def text_of(response):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def test_form_defaults(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'action="/sheet"' in html and 'method="get"' in html
+    assert '<option value="kg" selected>' in html and '<option value="cm" selected>' in html
+    assert '<option value="mosteller" selected>' in html
+    assert html.count('name="regimen"') == 5 and html.count(" checked") == 5
+    assert "allowed 1 to 2 g/kg" in html and "allowed 500 to 1,000 mg/m²" in html
+    assert "<script" not in html
+
+
+def test_case_sheet(client):
+    response = client.get("/sheet?" + CASE)
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "0.61 m² (Mosteller formula" in text
+    assert "15 mg/m²/week x 0.61 m² = 9.15 mg/week, rounded to 9 mg" in text
+    assert "52 doses of 9 mg, every Sunday (every 7 days) from 31 Jan 2027 to 23 Jan 2028" in text
+    assert "0.75 mg/kg/day x 14 kg = 10.5 mg/day, rounded to 11 mg" in text
+    assert "Cap 1,200 mg" in text and "Pedidose 0.1.0" in text
+    assert "MTX" not in text and "IVIG" not in text
+    figures = text.split("Doses, caps, rounding")[0]  # the footer holds version numbers
+    assert not re.search(r"(?<![0-9])\.[0-9]", figures)  # no naked decimal point (.5)
+    assert not re.search(r"[0-9]\.[0-9]*0(?![0-9])", figures)  # no trailing zero (5.0)
+
+
+def test_pounds_shown_as_entered_and_as_used(client):
+    text = text_of(client.get("/sheet?" + CASE.replace("weight=14&weight_unit=kg",
+                                                       "weight=31&weight_unit=lb")))
+    assert "14.06 kg (entered as 31 lb, x 0.45359237 kg/lb)" in text
+
+
+def test_cap_is_marked(client):
+    text = text_of(client.get("/sheet?" + CASE.replace("weight=14", "weight=40")))
+    assert "Cap applied" in text and "2 g/kg x 40 kg = 80 g, above the cap of 70 g: 70 g" in text
+
+
+def test_override_is_marked(client):
+    text = text_of(client.get("/sheet?" + CASE + "&dose.methotrexate=20"))
+    assert "prescriber's dose (default 15 mg/m²/week)" in text
+    assert "20 mg/m²/week x 0.61 m² = 12.2 mg/week, rounded to 12 mg" in text
+
+
+@pytest.mark.parametrize("change,field", [
+    (("weight=14", "weight=abc"), "weight"),
+    (("weight=14", "weight=14,5"), "weight"),
+    (("weight=14", "weight=.5e3"), "weight"),
+    (("weight=14", "weight="), "weight"),
+    (("weight=14", "weight=300"), "weight"),
+    (("weight_unit=kg", "weight_unit=stone"), "weight_unit"),
+    (("weight_unit=kg&", ""), "weight_unit"),
+    (("height=96", "height=2"), "height"),
+    (("height_unit=cm", "height_unit=ft"), "height_unit"),
+    (("start=2027-01-31", "start=2027-02-30"), "start"),
+    (("age_months=6", "age_months=12"), "age_months"),
+    (("age_months=6", "age_months="), "age_months"),
+    (("sex=female", "sex=x"), "sex"),
+    (("bsa_formula=mosteller", "bsa_formula=nope"), "bsa_formula"),
+    (("&regimen=ivig", "&regimen=aspirin"), "regimen"),
+    (("weight=14", "weight=14&weight=15"), "weight"),
+    (("weight=14", "weight=14&dose.ivig=3"), "dose.ivig"),
+    (("weight=14", "weight=14&dose.prednisolone=1"), "form"),
+    (("weight=14", "weight=14&wieght=14"), "form"),
+])
+def test_invalid_input_rerenders_form_with_values_and_field_error(client, change, field):
+    query = CASE.replace(*change)
+    response = client.get("/sheet?" + query)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Please correct" in html and "Dosing sheet" not in html
+    if field != "form":
+        assert f'id="{field}-error"' in html
+    assert 'value="96"' in html or "height=2" in query
+
+
+def test_no_regimen_ticked(client):
+    query = re.sub(r"&regimen=\w+", "", CASE)
+    response = client.get("/sheet?" + query)
+    assert response.status_code == 422 and 'id="regimen-error"' in response.get_data(as_text=True)
+
+
+def test_markup_in_parameters_is_escaped(client):
+    evil = "<script>alert(1)</script>"
+    response = client.get("/sheet", query_string={"weight": evil, "weight_unit": evil, "height": "96",
+                                                  "height_unit": "cm", evil: "1"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert evil not in html and "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("path", ["/", "/sheet?" + CASE, "/sheet?weight=x", "/nowhere",
+                                  "/static/pedidose.css"])
+def test_security_headers_and_no_cookies(client, path):
+    response = client.get(path)
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in response.headers
