@@ -7,7 +7,6 @@ at each field at fault (status 422), never a half-made sheet.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -17,25 +16,13 @@ from werkzeug.datastructures import MultiDict
 from .dosing import FieldError, InvalidInput, Plan, PlanRequest, RegimenBook, compute_plan, formatting
 from .dosing.bsa import DEFAULT_FORMULA, FORMULA_NAMES
 from .dosing.inputs import MAX_AGE_YEARS, date_from_text, decimal_from_text, whole_from_text
-from .dosing.plan import DoseItem, RegimenPlan
 from .dosing.units import TO_CM, TO_KG
+from .sheet import regimen_view
 
 bp = Blueprint("pages", __name__)
 
 SINGLE = ("weight", "weight_unit", "height", "height_unit", "age_years", "age_months",
           "sex", "start", "bsa_formula")
-#: A run of identical doses at least this long prints as one line.
-RUN_AS_RANGE = 7
-
-
-@dataclass(frozen=True)
-class Run:
-    """Doses printed as one line: a single dose (count 1), or consecutive
-    doses of one amount on a day schedule."""
-
-    first: DoseItem
-    last: DoseItem
-    count: int
 
 
 def _book() -> RegimenBook:
@@ -54,10 +41,10 @@ def read_query(args: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None, 
     """The query string as a `PlanRequest` (None if it cannot be built) and
     every problem found, under the form's field names."""
     errors: list[FieldError] = []
-    overridable = {rid for rid in book.plan.regimens if book.regimens[rid].overridable}
-    allowed = {*SINGLE, "regimen", *(f"dose.{rid}" for rid in overridable)}
+    overridable = book.overridable
     for key in args:
-        if key not in allowed:
+        override = key.startswith("dose.") and key[5:] in overridable
+        if key not in SINGLE and key != "regimen" and not override:
             errors.append(FieldError("form", f"unknown parameter '{key[:40]}'"))
         elif key != "regimen" and len(args.getlist(key)) > 1:
             errors.append(FieldError(key, "was given more than once"))
@@ -97,23 +84,6 @@ def read_query(args: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None, 
     ), errors
 
 
-def schedule_rows(rp: RegimenPlan) -> list[Run]:
-    """Lines to print: long runs of one amount on a day schedule (weekly
-    methotrexate) become one line with their count; other doses one each."""
-    if rp.regimen.schedule.every_days is None:
-        return [Run(item, item, 1) for item in rp.items]
-    rows: list[Run] = []
-    start = 0
-    for end in range(1, len(rp.items) + 1):
-        if end == len(rp.items) or rp.items[end].amount != rp.items[start].amount:
-            if end - start >= RUN_AS_RANGE:
-                rows.append(Run(rp.items[start], rp.items[end - 1], end - start))
-            else:
-                rows.extend(Run(item, item, 1) for item in rp.items[start:end])
-            start = end
-    return rows
-
-
 def _form(values: MultiDict, errors: list[FieldError], status: int):
     by_field: dict[str, list[str]] = {}
     for e in errors:
@@ -143,5 +113,6 @@ def sheet():
     if errors or plan is None:
         return _form(request.args, errors, 422)
     return render_template("sheet.html", book=book, plan=plan, today=date.today(),
-                           formulas=FORMULA_NAMES, fmt=formatting, rows=schedule_rows,
-                           to_kg=TO_KG, to_cm=TO_CM, query=request.query_string.decode("ascii", "replace"))
+                           regimens=[regimen_view(rp) for rp in plan.regimens],
+                           formulas=FORMULA_NAMES, fmt=formatting, to_kg=TO_KG, to_cm=TO_CM,
+                           query=request.query_string.decode("ascii", "replace"))

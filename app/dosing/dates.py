@@ -9,15 +9,17 @@ days. An average month (Pint's `month`, 30.44 days) is never used.
 from __future__ import annotations
 
 import calendar
-from datetime import date, timedelta
+from datetime import date
+
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def add_months(start: date, months: int) -> date:
     """`start` plus `months` calendar months, the day clamped to month end."""
-    index = start.year * 12 + (start.month - 1) + months
-    year, month = divmod(index, 12)
-    last_day = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(start.day, last_day))
+    year, month = divmod(start.year * 12 + (start.month - 1) + months, 12)
+    month += 1
+    last_day = 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month]
+    return date(year, month, start.day if start.day <= last_day else last_day)
 
 
 def every_months(start: date, months: int, count: int) -> tuple[date, ...]:
@@ -27,4 +29,5 @@ def every_months(start: date, months: int, count: int) -> tuple[date, ...]:
 
 def every_days(start: date, days: int, count: int) -> tuple[date, ...]:
     """`count` dates, exactly `days` days apart, from `start`."""
-    return tuple(start + timedelta(days=days * n) for n in range(count))
+    first = start.toordinal()
+    return tuple(date.fromordinal(first + days * n) for n in range(count))

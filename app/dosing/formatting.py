@@ -1,5 +1,8 @@
 """Numbers and units written the ISMP way.
 
+Pure functions of immutable values, so the sheet's many repeats of one
+amount or date are cached.
+
 Institute for Safe Medication Practices, "List of error-prone abbreviations,
 symbols, and dose designations": always a leading zero (0.5 mg, never .5 mg),
 never a trailing zero (5 mg, never 5.0 mg), thousands separators from 1,000
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from .rounding import plain
 
@@ -23,16 +27,19 @@ def number(value: Decimal) -> str:
     return format(plain(value), ",f")
 
 
+@lru_cache(maxsize=256)
 def unit(text: str) -> str:
     """A unit written as on the sheet ("mg/m2/week" becomes "mg/m²/week")."""
     return "/".join(_UNIT_WORDS.get(part.strip(), part.strip()) for part in text.split("/"))
 
 
+@lru_cache(maxsize=4096)
 def amount(value: Decimal, unit_text: str) -> str:
     """A number and its unit, e.g. "1,200 mg", "0.5 mg", "15 mg/m²"."""
     return f"{number(value)} {unit(unit_text)}"
 
 
+@lru_cache(maxsize=4096)
 def long_date(day: date) -> str:
     """A date that cannot be misread across locales: "31 Jan 2027"."""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"

@@ -14,6 +14,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
@@ -21,6 +22,7 @@ from typing import Any, Literal
 import pint
 
 from .errors import FileProblem, RegimenFileError
+from .formatting import unit as unit_text
 from .rounding import plain
 from .toml_lines import key_lines, line_of
 from .units import MASS, TIME, Quantity, magnitude_in, ureg
@@ -112,6 +114,21 @@ class RegimenBook:
     def plan(self) -> PlanDefinition:
         return self.plans[self.default_plan]
 
+    @cached_property
+    def override_ranges(self) -> Mapping[str, tuple[Decimal, Decimal, str] | None]:
+        """For each regimen of the default plan: (min, max, unit as printed)
+        of an allowed dose override, or None if it cannot be overridden."""
+        return MappingProxyType({
+            rid: (r.override_min, r.override_max, unit_text(r.dose_unit)) if r.overridable else None
+            for rid, r in self.regimens.items() if rid in self.plan.regimens
+        })
+
+    @cached_property
+    def overridable(self) -> frozenset[str]:
+        """Ids of the default plan's regimens whose dose may be overridden."""
+        return frozenset(rid for rid, allowed in self.override_ranges.items() if allowed)
+
+    @cached_property
     def sources(self) -> tuple[str, ...]:
         """Every distinct source cited by the default plan, in order."""
         seen: dict[str, None] = {self.plan.source: None}

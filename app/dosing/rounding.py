@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+_ONE = Decimal(1)
+
 
 def half_up(value: Decimal, increment: Decimal) -> Decimal:
     """`value` rounded half-up to a whole multiple of `increment` (> 0).
@@ -16,13 +18,13 @@ def half_up(value: Decimal, increment: Decimal) -> Decimal:
     Exact decimal arithmetic: 3.5 with increment 1 gives 4, 9.15 with
     increment 0.5 gives 9, 305 with increment 10 gives 310.
     """
-    steps = (value / increment).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    steps = (value / increment).quantize(_ONE, rounding=ROUND_HALF_UP)
     return plain(steps * increment)
 
 
 def floor_to(value: Decimal, increment: Decimal) -> Decimal:
     """The largest whole multiple of `increment` (> 0) not above `value`."""
-    steps = (value / increment).quantize(Decimal(1), rounding=ROUND_FLOOR)
+    steps = (value / increment).quantize(_ONE, rounding=ROUND_FLOOR)
     return plain(steps * increment)
 
 
@@ -39,7 +41,6 @@ def round_dose(exact: Decimal, cap: Decimal, increment: Decimal) -> Decimal:
 def plain(value: Decimal) -> Decimal:
     """`value` without trailing zeros and without an exponent (70, not 7E+1;
     9.15, not 9.150)."""
-    normal = value.normalize()
-    if normal == normal.to_integral_value():
-        return normal.quantize(Decimal(1))
-    return normal
+    if value == value.to_integral_value():
+        return value.quantize(_ONE)
+    return value.normalize()

@@ -1,0 +1,1 @@
+"""Pedidose benchmarks: `python -m bench` (see README)."""
