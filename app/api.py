@@ -100,7 +100,8 @@ def parse_body(raw: bytes) -> tuple[PlanRequest | None, list[FieldError]]:
         raise _BadBody("the body must be a JSON object")
     f = _Fields()
     for key in sorted(set(data) - FIELDS):
-        f.fail(key, f"unknown field; allowed: {', '.join(sorted(FIELDS))}")
+        f.fail(key[:40] if key.strip() else "(field with an empty name)",
+               f"unknown field; allowed: {', '.join(sorted(FIELDS))}")
     weight, weight_unit = f.measure(data, "weight", '"kg", "g" or "lb"')
     height, height_unit = f.measure(data, "height", '"cm", "m" or "in"')
     start: date | None = date.today()

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, current_app, render_template, request
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from .dosing import FieldError, InvalidInput, Plan, PlanRequest, RegimenBook, compute_plan, formatting
@@ -84,6 +85,16 @@ def read_query(args: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None, 
     ), errors
 
 
+def _sources_list() -> Markup:
+    """The sheet footer's list of sources: the same for every sheet of the
+    app's regimen file, so escaped and joined once."""
+    cache = current_app.extensions
+    if "sources_html" not in cache:
+        cache["sources_html"] = Markup("").join(
+            Markup("<li>{}</li>").format(source) for source in _book().sources)
+    return cache["sources_html"]
+
+
 def _form(values: MultiDict, errors: list[FieldError], status: int):
     by_field: dict[str, list[str]] = {}
     for e in errors:
@@ -115,4 +126,5 @@ def sheet():
     return render_template("sheet.html", book=book, plan=plan, today=date.today(),
                            regimens=[regimen_view(rp) for rp in plan.regimens],
                            formulas=FORMULA_NAMES, fmt=formatting, to_kg=TO_KG, to_cm=TO_CM,
+                           sources=_sources_list(),
                            query=request.query_string.decode("ascii", "replace"))
