@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, current_app, request
 
 from .dosing import FieldError, InvalidInput, Plan, PlanRequest, compute_plan
+from .dosing.errors import merge_errors
 from .dosing.inputs import date_from_text
 from .json_response import json_response
 
@@ -185,9 +186,7 @@ def plan():
         try:
             result = compute_plan(current_app.extensions["regimens"], req)
         except InvalidInput as err:
-            seen = {e.field for e in errors}
-            errors += [FieldError(_api_name(e.field), e.message) for e in err.errors
-                       if _api_name(e.field) not in seen]
+            errors = merge_errors(errors, err.errors, _api_name)
     if errors:
         return _errors(errors, 422)
     return json_response(plan_json(result))

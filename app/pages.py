@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from .dosing import FieldError, InvalidInput, Plan, PlanRequest, RegimenBook, compute_plan, formatting
 from .dosing.bsa import DEFAULT_FORMULA, FORMULA_NAMES
+from .dosing.errors import merge_errors
 from .dosing.inputs import MAX_AGE_YEARS, date_from_text, decimal_from_text, whole_from_text
 from .dosing.units import TO_CM, TO_KG
 from .sheet import regimen_view
@@ -24,6 +25,11 @@ bp = Blueprint("pages", __name__)
 
 SINGLE = ("weight", "weight_unit", "height", "height_unit", "age_years", "age_months",
           "sex", "start", "bsa_formula")
+
+
+def _form_name(engine_field: str) -> str:
+    """The engine's field name as the form calls it."""
+    return "regimen" if engine_field == "regimens" else engine_field
 
 
 def _book() -> RegimenBook:
@@ -118,9 +124,7 @@ def sheet():
         try:
             plan = compute_plan(book, req)
         except InvalidInput as err:
-            seen = {e.field for e in errors}
-            errors += [FieldError("regimen" if e.field == "regimens" else e.field, e.message)
-                       for e in err.errors if e.field not in seen]
+            errors = merge_errors(errors, err.errors, _form_name)
     if errors or plan is None:
         return _form(request.args, errors, 422)
     return render_template("sheet.html", book=book, plan=plan, today=date.today(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -11,6 +12,16 @@ class FieldError:
 
     field: str
     message: str
+
+
+def merge_errors(first: list[FieldError], more: Iterable[FieldError],
+                 rename: Callable[[str], str] = str) -> list[FieldError]:
+    """`first` (errors from reading a request) followed by those of `more`
+    (the engine's, their fields renamed) on fields that `first` did not
+    already fault."""
+    faulted = {e.field for e in first}
+    renamed = (FieldError(rename(e.field), e.message) for e in more)
+    return [*first, *(e for e in renamed if e.field not in faulted)]
 
 
 class InvalidInput(Exception):
