@@ -1,7 +1,8 @@
 """Pedidose: a pediatric dose calculator (Flask application factory).
 
-`create_app` loads and checks `regimens.toml` once, at start-up; a file with
-any fault stops start-up with the file, line and field at fault.
+`create_app` loads and checks `regimens.toml` and the growth reference tables
+once, at start-up; a file with any fault stops start-up with the file, line
+and field at fault.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from flask import Flask
 
 from .dosing import load_regimens
+from .dosing.growth_references import load_references
 from .version import __version__
 
 DEFAULT_REGIMENS = Path(__file__).resolve().parent.parent / "regimens.toml"
@@ -33,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.extensions["regimens"] = load_regimens(app.config["REGIMENS"])
+    app.extensions["growth"] = load_references()
 
     from . import api, cli, errors, pages, security
 

@@ -1,8 +1,11 @@
 """`POST /api/v1/plan`: JSON in, JSON out.
 
 Parses and type-checks the body, calls the engine, and writes the plan with
-exact decimal numbers. Anything wrong is a 400 (not JSON, or not an object)
-or 422 (a field at fault) with {"errors": [{"field", "message"}]}.
+exact decimal numbers, the growth check (`growth`, null when not done) and
+its `warnings`. Anything wrong is a 400 (not JSON, or not an object) or 422
+(a field at fault) with {"errors": [{"field", "message"}]}; when the growth
+check was done, a 422 also carries `growth` and `warnings`, so that a client
+can show why `confirm_implausible` is needed.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from flask import Blueprint, current_app, request
 
 from .dosing import FieldError, InvalidInput, Plan, PlanRequest, compute_plan
 from .dosing.errors import merge_errors
+from .dosing.growth import GrowthCheck
 from .dosing.inputs import date_from_text
 from .json_response import json_response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-FIELDS = {"weight", "height", "start_date", "bsa_formula", "regimens", "overrides", "age", "sex"}
+FIELDS = {"weight", "height", "start_date", "bsa_formula", "regimens", "overrides", "age", "sex",
+          "confirm_implausible"}
 #: The engine's field names, as this API calls them.
 API_NAMES = {
     "weight": "weight.value", "weight_unit": "weight.unit",
@@ -44,9 +49,11 @@ def _api_name(engine_name: str) -> str:
     return API_NAMES.get(engine_name, engine_name)
 
 
-def _errors(errors: list[FieldError], status: int):
-    body = [{"field": e.field, "message": e.message} for e in errors]
-    return json_response({"errors": body}, status)
+def _errors(errors: list[FieldError], status: int, growth: GrowthCheck | None = None):
+    body: dict[str, Any] = {"errors": [{"field": e.field, "message": e.message} for e in errors]}
+    if growth is not None:
+        body.update(growth_json(growth))
+    return json_response(body, status)
 
 
 class _Fields:
@@ -142,6 +149,10 @@ def parse_body(raw: bytes) -> tuple[PlanRequest | None, list[FieldError]]:
             age_years = None if years is None else int(years)
             age_months = None if months is None else int(months)
     sex = f.text(data, "sex", None)
+    confirm = data.get("confirm_implausible", False)
+    if not isinstance(confirm, bool):
+        f.fail("confirm_implausible", "must be true or false")
+        confirm = False
     if weight is None or height is None:
         return None, f.errors
     return PlanRequest(
@@ -150,7 +161,20 @@ def parse_body(raw: bytes) -> tuple[PlanRequest | None, list[FieldError]]:
         bsa_formula=formula or "mosteller",
         regimens=None if regimens is None else tuple(regimens),
         overrides=overrides, age_years=age_years, age_months=age_months, sex=sex,
+        confirm_implausible=confirm,
     ), f.errors
+
+
+def growth_json(check: GrowthCheck) -> dict[str, Any]:
+    """`growth` (null when the check was not done) and `warnings`."""
+    warnings = [{"code": w.code, "message": w.message} for w in check.warnings]
+    if check.reference is None:
+        return {"growth": None, "warnings": warnings}
+    growth: dict[str, Any] = {"reference": check.reference, "bmi_kg_m2": check.bmi}
+    for m in check.measures:
+        growth[f"{m.measure}_for_age_z"] = m.z
+        growth[f"{m.measure}_for_age_percentile"] = m.percentile
+    return {"growth": growth, "warnings": warnings}
 
 
 def plan_json(plan: Plan) -> dict[str, Any]:
@@ -159,6 +183,8 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     return {
         "patient": {"weight_kg": p.weight_kg, "height_cm": p.height_cm,
                     "bsa_m2": p.bsa_m2, "bsa_formula": p.bsa_formula},
+        **growth_json(plan.growth),
+        "confirmed_implausible": plan.confirmed,
         "regimens": [
             {
                 "id": r.regimen.id, "drug": r.regimen.drug, "route": r.regimen.route,
@@ -182,11 +208,13 @@ def plan():
         req, errors = parse_body(request.get_data(cache=False))
     except _BadBody as err:
         return _errors([FieldError("(body)", str(err))], 400)
+    growth = None
     if req is not None:
         try:
-            result = compute_plan(current_app.extensions["regimens"], req)
+            result = compute_plan(current_app.extensions["regimens"], req, current_app.extensions["growth"])
         except InvalidInput as err:
             errors = merge_errors(errors, err.errors, _api_name)
+            growth = err.growth
     if errors:
-        return _errors(errors, 422)
+        return _errors(errors, 422, growth)
     return json_response(plan_json(result))

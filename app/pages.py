@@ -17,14 +17,17 @@ from werkzeug.datastructures import MultiDict
 from .dosing import FieldError, InvalidInput, Plan, PlanRequest, RegimenBook, compute_plan, formatting
 from .dosing.bsa import DEFAULT_FORMULA, FORMULA_NAMES
 from .dosing.errors import merge_errors
+from .dosing.growth import GrowthCheck
 from .dosing.inputs import MAX_AGE_YEARS, date_from_text, decimal_from_text, whole_from_text
 from .dosing.units import TO_CM, TO_KG
-from .sheet import regimen_view
+from .sheet import growth_view, regimen_view
 
 bp = Blueprint("pages", __name__)
 
 SINGLE = ("weight", "weight_unit", "height", "height_unit", "age_years", "age_months",
-          "sex", "start", "bsa_formula")
+          "sex", "start", "bsa_formula", "confirm_implausible")
+#: The value the confirmation checkbox sends when ticked.
+CONFIRMED = "yes"
 
 
 def _form_name(engine_field: str) -> str:
@@ -74,6 +77,9 @@ def read_query(args: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None, 
         raw = text(f"dose.{rid}")
         if raw.strip():
             overrides[rid] = decimal_from_text(f"dose.{rid}", raw)
+    confirm = text("confirm_implausible")
+    if confirm not in ("", CONFIRMED):
+        errors.append(FieldError("confirm_implausible", f"must be '{CONFIRMED}' (box ticked) or absent"))
     values = [weight, height, start, *ages.values(), *overrides.values()]
     errors += [v for v in values if isinstance(v, FieldError)]
     if isinstance(weight, FieldError) or isinstance(height, FieldError):
@@ -88,6 +94,7 @@ def read_query(args: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None, 
         age_years=ages.get("age_years") if isinstance(ages.get("age_years"), int) else None,
         age_months=ages.get("age_months") if isinstance(ages.get("age_months"), int) else None,
         sex=text("sex") or None,
+        confirm_implausible=confirm == CONFIRMED,
     ), errors
 
 
@@ -101,13 +108,14 @@ def _sources_list() -> Markup:
     return cache["sources_html"]
 
 
-def _form(values: MultiDict, errors: list[FieldError], status: int):
+def _form(values: MultiDict, errors: list[FieldError], status: int,
+          growth: GrowthCheck | None = None):
     by_field: dict[str, list[str]] = {}
     for e in errors:
         by_field.setdefault(e.field, []).append(e.message)
     return render_template("form.html", book=_book(), values=values, errors=errors,
                            field_errors=by_field, formulas=FORMULA_NAMES,
-                           fmt=formatting), status
+                           fmt=formatting, growth=growth, confirmed=CONFIRMED), status
 
 
 @bp.get("/")
@@ -120,15 +128,18 @@ def sheet():
     book = _book()
     req, errors = read_query(request.args, book)
     plan: Plan | None = None
+    growth = None
     if req is not None:
         try:
-            plan = compute_plan(book, req)
+            plan = compute_plan(book, req, current_app.extensions["growth"])
         except InvalidInput as err:
             errors = merge_errors(errors, err.errors, _form_name)
+            growth = err.growth
     if errors or plan is None:
-        return _form(request.args, errors, 422)
+        return _form(request.args, errors, 422, growth)
     return render_template("sheet.html", book=book, plan=plan, today=date.today(),
                            regimens=[regimen_view(rp) for rp in plan.regimens],
+                           growth=growth_view(plan),
                            formulas=FORMULA_NAMES, fmt=formatting, to_kg=TO_KG, to_cm=TO_CM,
                            sources=_sources_list(),
                            query=request.query_string.decode("ascii", "replace"))

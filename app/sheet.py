@@ -9,10 +9,11 @@ template unpacks, saving Jinja's per-attribute lookups (`python -m bench`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import NamedTuple
 
 from .dosing import formatting as fmt
-from .dosing.plan import DoseItem, RegimenPlan
+from .dosing.plan import DoseItem, Plan, RegimenPlan
 
 #: A run of identical doses at least this long prints as one line.
 RUN_AS_RANGE = 7
@@ -112,3 +113,53 @@ def regimen_view(rp: RegimenPlan) -> RegimenView:
         doses=f"{count} dose{'s' if count > 1 else ''}",
         dates=() if r.taper else _date_rows(rp),
     )
+
+
+@dataclass(frozen=True)
+class GrowthView:
+    """What the sheet prints of the growth check: warnings for the top of
+    the sheet, and one line of figures (or why the check was not done)."""
+
+    warnings: tuple[str, ...]
+    line: str
+    confirmed: bool
+
+
+#: Beyond this |z| the percentile lies outside 0.1 to 99.9 (Phi(3.1) = 0.99903).
+PERCENTILE_SHOWN_TO_Z = Decimal("3.1")
+
+
+def ordinal(value: Decimal, z: Decimal) -> str:
+    """Percentile `value` as an ordinal: "41st", "30.8th"; where `z` puts it
+    beyond what 0.1 can show, "above the 99.9th" or "below the 0.1st"."""
+    if z >= PERCENTILE_SHOWN_TO_Z:
+        return "above the 99.9th"
+    if z <= -PERCENTILE_SHOWN_TO_Z:
+        return "below the 0.1st"
+    text = fmt.number(value)
+    if "." in text or 11 <= int(text) % 100 <= 13:
+        return f"{text}th"
+    return text + {1: "st", 2: "nd", 3: "rd"}.get(int(text) % 10, "th")
+
+
+def signed(z: Decimal) -> str:
+    """A z-score with its sign and no trailing zero: "+3.99", "-0.5", "0"."""
+    text = fmt.number(z)
+    return text if z <= 0 else f"+{text}"
+
+
+def growth_view(plan: Plan) -> GrowthView:
+    """The growth check as printed on the sheet."""
+    check = plan.growth
+    if check.reference is None:
+        return GrowthView((), check.not_done or "", False)
+    p = plan.patient
+    parts = []
+    for m in check.measures:
+        figure = f"{m.label} z {signed(m.z)} ({ordinal(m.percentile, m.z)} percentile)"
+        if m.measure == "bmi":
+            figure = (f"BMI {fmt.number(p.weight_kg)} kg ÷ ({fmt.number(p.height_cm / 100)} m)² = "
+                      f"{fmt.amount(m.value, m.unit)} (to 0.1), {figure}")
+        parts.append(figure)
+    line = f"{check.reference}: {', '.join(parts)}."
+    return GrowthView(tuple(w.message for w in check.warnings), line, plan.confirmed)

@@ -4,8 +4,14 @@
     python -m bench --quick    # tiny inputs: checks the script, not the speed
 
 Figures: engine time per plan; /sheet time against a pre-rendered page of
-the same size; cold start; served sheets per second under gunicorn with wrk
-(two consecutive runs); resident memory of one worker after each run.
+the same size; cold start, and the part of it spent loading the growth
+references; served sheets per second under gunicorn with wrk (two
+consecutive runs); resident memory of one worker after each run.
+
+Every patient has an age and a sex, so the growth check runs in full; the
+requests confirm implausible values, because random weights and heights
+are often implausible for a random age and would otherwise stop at the
+confirmation instead of producing a sheet.
 """
 
 from __future__ import annotations
@@ -35,23 +41,31 @@ def figure(name: str, value: str, target: str, ok: bool | None) -> None:
     print(f"{name}: {value} (target {target}){verdict}", flush=True)
 
 
-def patients(rng: random.Random, n: int) -> list[tuple[Decimal, Decimal, str, date]]:
+Patient = tuple[Decimal, Decimal, str, date, int, int, str]
+
+
+def patients(rng: random.Random, n: int) -> list[Patient]:
+    """Weight (kg), height (cm), formula, start, age years and months, sex."""
     return [(Decimal(rng.randint(250, 12000)) / 100, Decimal(rng.randint(450, 2000)) / 10,
-             rng.choice(FORMULAS), date(2027, 1, 1) + timedelta(days=rng.randint(0, 700)))
+             rng.choice(FORMULAS), date(2027, 1, 1) + timedelta(days=rng.randint(0, 700)),
+             rng.randint(0, 19), rng.randint(1, 11), rng.choice(("female", "male")))
             for _ in range(n)]
 
 
 def bench_engine(rng: random.Random, n: int) -> None:
     from app.dosing import PlanRequest, compute_plan, load_regimens
+    from app.dosing.growth_references import load_references
 
     book = load_regimens(ROOT / "regimens.toml")
-    requests = [PlanRequest(w, "kg", h, "cm", start, formula)
-                for w, h, formula, start in patients(rng, n)]
+    references = load_references()
+    requests = [PlanRequest(w, "kg", h, "cm", start, formula, age_years=years, age_months=months,
+                            sex=sex, confirm_implausible=True)
+                for w, h, formula, start, years, months, sex in patients(rng, n)]
     times = []
     items = 0
     for req in requests:
         t0 = time.perf_counter_ns()
-        plan = compute_plan(book, req)
+        plan = compute_plan(book, req, references)
         times.append(time.perf_counter_ns() - t0)
         items += sum(len(r.items) for r in plan.regimens)
     median_ms = statistics.median(times) / 1e6
@@ -59,10 +73,12 @@ def bench_engine(rng: random.Random, n: int) -> None:
            f"{items // n} items per plan", "<= 1 ms", median_ms <= 1)
 
 
-def sheet_query(w: Decimal, h: Decimal, formula: str, start: date) -> str:
+def sheet_query(w: Decimal, h: Decimal, formula: str, start: date, years: int, months: int,
+                sex: str) -> str:
     chosen = "".join(f"&regimen={r}" for r in REGIMENS)
     return (f"/sheet?weight={w}&weight_unit=kg&height={h}&height_unit=cm&start={start}"
-            f"&bsa_formula={formula}{chosen}")
+            f"&bsa_formula={formula}&age_years={years}&age_months={months}&sex={sex}"
+            f"&confirm_implausible=yes{chosen}")
 
 
 def bench_page(rng: random.Random, n: int) -> None:
@@ -108,6 +124,13 @@ def bench_cold_start(runs: int) -> None:
         times.append(time.perf_counter() - t0)
     median = statistics.median(times)
     figure("cold_start_s_median", f"{median:.3f} s over {runs} runs", "<= 1.0 s", median <= 1.0)
+    code = ("import time; from app.dosing.growth_references import load_references; "
+            "t = time.perf_counter(); load_references(); print(time.perf_counter() - t)")
+    loads = [float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
+                                  capture_output=True, text=True).stdout) for _ in range(runs)]
+    load_ms = statistics.median(loads) * 1000
+    figure("growth_references_load_ms_median", f"{load_ms:.1f} ms over {runs} runs (part of the "
+           "cold start)", "<= 100 ms", load_ms <= 100)
 
 
 def _free_port() -> int:

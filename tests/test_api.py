@@ -134,3 +134,67 @@ def test_wrong_method_and_unknown_route_answer_json(client):
     assert client.get("/api/v1/plan").status_code == 405
     assert client.get("/api/v1/plan").get_json()["errors"]
     assert client.get("/api/v1/nothing").get_json()["errors"]
+
+
+GIRL = {**CASE, "age": {"years": 3, "months": 6}, "sex": "female", "regimens": ["ivig"]}
+
+
+def test_growth_of_the_case_girl(client):
+    """14 kg, 96 cm, 3 years 6 months, female: CDC 2000 at 42.5 months."""
+    data = post(client, GIRL).get_json()
+    growth = data["growth"]
+    assert growth["reference"] == "CDC 2000"
+    assert growth["weight_for_age_z"] == -0.5 and growth["weight_for_age_percentile"] == 30.8
+    assert set(growth) >= {"height_for_age_z", "height_for_age_percentile", "bmi_for_age_z",
+                           "bmi_for_age_percentile"}
+    assert data["warnings"] == []
+
+
+def test_growth_numbers_have_fixed_decimals(client):
+    text = post(client, GIRL).get_data(as_text=True)
+    assert '"weight_for_age_z":-0.50' in text and '"weight_for_age_percentile":30.8' in text
+
+
+def test_31_kg_warns_with_the_pounds_explanation(client):
+    data = post(client, {**GIRL, "weight": {"value": 31, "unit": "kg"}}).get_json()
+    assert data["growth"]["weight_for_age_z"] == 3.99
+    assert data["warnings"][0] == {
+        "code": "weight_possibly_in_pounds",
+        "message": "31 kg is far above the expected weight for a 3-year-6-month-old girl (z +4.0). "
+                   "31 lb would be 14.06 kg (z -0.5). Was the weight measured in pounds?"}
+    assert data["regimens"][0]["items"][0]["amount"] == 62
+
+
+def test_beyond_5_is_422_until_confirmed(client):
+    body = {**GIRL, "weight": {"value": 70, "unit": "kg"}}
+    response = post(client, body)
+    assert response.status_code == 422
+    data = response.get_json()
+    assert [e["field"] for e in data["errors"]] == ["confirm_implausible"]
+    assert "weight-for-age z +5.9 is beyond ±5" in data["errors"][0]["message"]
+    assert data["growth"]["weight_for_age_z"] == 5.88 and data["warnings"]
+    confirmed = post(client, {**body, "confirm_implausible": True})
+    assert confirmed.status_code == 200
+    assert confirmed.get_json()["confirmed_implausible"] is True
+
+
+@pytest.mark.parametrize("value", ["yes", 1, None, "true"])
+def test_confirmation_must_be_a_boolean(client, value):
+    response = post(client, {**GIRL, "confirm_implausible": value})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [
+        {"field": "confirm_implausible", "message": "must be true or false"}]
+
+
+def test_without_age_and_sex_the_check_is_not_done(client):
+    data = post(client, CASE).get_json()
+    assert data["growth"] is None
+    assert [w["code"] for w in data["warnings"]] == ["growth_check_not_done"]
+
+
+def test_over_20_years_is_not_an_error(client):
+    response = post(client, {**GIRL, "age": {"years": 25, "months": 0},
+                             "weight": {"value": 60, "unit": "kg"}, "height": {"value": 165, "unit": "cm"}})
+    data = response.get_json()
+    assert response.status_code == 200 and data["growth"] is None
+    assert "cover ages 1 month to 19 years 11 months" in data["warnings"][0]["message"]

@@ -96,10 +96,15 @@ def test_sheet_prints_on_two_pages_with_every_regimen(page, live_server, artifac
     assert "Page 1 of" in text and "Record number" in text
 
 
+GIRL_31_KG = ("/sheet?weight=31&weight_unit=kg&height=96&height_unit=cm&age_years=3&age_months=6"
+              "&sex=female&start=2027-01-31&regimen=ivig")
+
+
 @pytest.mark.parametrize("path", ["/", "/sheet?weight=14&weight_unit=kg&height=96&height_unit=cm"
                                        "&start=2027-01-31&regimen=prednisolone&regimen=ivig"
                                        "&regimen=methotrexate&regimen=pamidronate&regimen=cyclophosphamide",
-                                  "/sheet?weight=abc&weight_unit=kg&height=96&height_unit=cm"])
+                                  "/sheet?weight=abc&weight_unit=kg&height=96&height_unit=cm",
+                                  GIRL_31_KG, GIRL_31_KG.replace("weight=31", "weight=70")])
 def test_no_serious_accessibility_violations(page, live_server, path):
     page.goto(live_server + path)
     results = Axe().run(page)
@@ -114,3 +119,43 @@ def test_nothing_loaded_from_another_host(page, live_server):
     fill_case_patient(page)
     submit(page)
     assert hosts == {live_server.split("/")[2]}
+
+
+POUNDS = ("31 kg is far above the expected weight for a 3-year-6-month-old girl (z +4.0). "
+          "31 lb would be 14.06 kg (z -0.5). Was the weight measured in pounds?")
+
+
+def test_31_kg_for_the_case_girl_warns_of_pounds(page, live_server, artifacts):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server + "/")
+    fill_case_patient(page, weight="31")
+    submit(page)
+    warning = page.locator(".growth-warnings")
+    assert warning.is_visible()
+    assert POUNDS in warning.inner_text()
+    assert warning.get_attribute("role") == "alert"
+    page.screenshot(path=artifacts / "sheet-31kg-warning-390px.png", full_page=True)
+    page.emulate_media(media="print")
+    reader = PdfReader(BytesIO(page.pdf(format="A4")))
+    assert len(reader.pages) <= 2
+    assert "Was the weight measured in pounds?" in reader.pages[0].extract_text()
+
+
+def test_beyond_5_cannot_print_without_the_confirmation(page, live_server, artifacts):
+    page.goto(live_server + "/")
+    fill_case_patient(page, weight="70")
+    submit(page)
+    assert page.locator("article.sheet").count() == 0
+    box = page.get_by_label("I have re-measured and confirm these values")
+    assert box.is_visible() and not box.is_checked()
+    assert "70 kg is far above the expected weight" in page.locator(".growth-warnings").inner_text()
+    page.screenshot(path=artifacts / "form-confirm-implausible.png", full_page=True)
+    submit(page)
+    assert page.locator("article.sheet").count() == 0
+    page.get_by_label("I have re-measured and confirm these values").check()
+    submit(page)
+    sheet = page.locator("article.sheet")
+    assert sheet.count() == 1
+    text = sheet.inner_text()
+    assert "The prescriber confirmed that these values were re-measured and are right." in text
+    assert "70 kg is far above the expected weight" in text

@@ -114,3 +114,46 @@ def test_security_headers_and_no_cookies(client, path):
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert response.headers["Cache-Control"] == "no-store"
     assert "Set-Cookie" not in response.headers
+
+
+def test_case_sheet_prints_the_growth_check(client):
+    text = text_of(client.get("/sheet?" + CASE))
+    assert ("Growth check CDC 2000: weight-for-age z -0.5 (30.8th percentile), height-for-age z") in text
+    assert "BMI 14 kg ÷ (0.96 m)² = 15.2 kg/m² (to 0.1), BMI-for-age z" in text
+    assert "Check the measurements" not in text
+
+
+def test_sheet_without_age_says_the_check_was_not_done(client):
+    query = CASE.replace("&age_years=3&age_months=6&sex=female", "")
+    text = text_of(client.get("/sheet?" + query))
+    assert text.count("Growth check not done: age (years and months) and sex are needed") == 1
+
+
+def test_31_kg_sheet_has_the_warning_at_the_top(client):
+    response = client.get("/sheet?" + CASE.replace("weight=14&", "weight=31&"))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert html.index('class="growth-warnings"') < html.index('class="patient"')
+    assert ("31 kg is far above the expected weight for a 3-year-6-month-old girl (z +4.0). "
+            "31 lb would be 14.06 kg (z -0.5). Was the weight measured in pounds?") in html
+
+
+def test_beyond_5_needs_the_box_ticked(client):
+    query = CASE.replace("weight=14&", "weight=70&")
+    response = client.get("/sheet?" + query)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'type="checkbox" id="confirm_implausible" name="confirm_implausible" value="yes"' in html
+    assert "I have re-measured and confirm these values" in html
+    assert "70 kg is far above the expected weight" in html
+    assert 'href="#confirm_implausible"' in html
+    confirmed = client.get("/sheet?" + query + "&confirm_implausible=yes")
+    assert confirmed.status_code == 200
+    assert "The prescriber confirmed that these values were re-measured and are right." in text_of(confirmed)
+    assert "70 kg is far above the expected weight" in text_of(confirmed)
+
+
+def test_confirmation_accepts_only_the_checkbox_value(client):
+    response = client.get("/sheet?" + CASE + "&confirm_implausible=on")
+    assert response.status_code == 422
+    assert "must be &#39;yes&#39; (box ticked) or absent" in response.get_data(as_text=True)

@@ -9,16 +9,18 @@ from hypothesis import strategies as st
 
 from app.dosing import InvalidInput, PlanRequest, compute_plan
 from app.dosing.bsa import FORMULAS
+from app.dosing.growth_references import load_references
 from app.dosing.rounding import half_up
 
 D = Decimal
 START = date(2027, 1, 31)
+REFERENCES = load_references()
 
 
 def plan(book, weight="14", height="96", **kw):
     kw.setdefault("start", START)
     return compute_plan(book, PlanRequest(D(weight), kw.pop("weight_unit", "kg"), D(height),
-                                          kw.pop("height_unit", "cm"), **kw))
+                                          kw.pop("height_unit", "cm"), **kw), REFERENCES)
 
 
 def regimen(result, rid):

@@ -25,11 +25,14 @@ def merge_errors(first: list[FieldError], more: Iterable[FieldError],
 
 
 class InvalidInput(Exception):
-    """Raised by the engine with every problem found in a request."""
+    """Raised by the engine with every problem found in a request, and the
+    growth check (`growth.GrowthCheck`) when it was done, so that its
+    warnings can be shown beside the errors."""
 
-    def __init__(self, errors: list[FieldError]) -> None:
+    def __init__(self, errors: list[FieldError], growth: object = None) -> None:
         super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
         self.errors: tuple[FieldError, ...] = tuple(errors)
+        self.growth = growth
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Field names here are the engine's own (`weight`, `weight_unit`, `height`,
 `height_unit`, `start`, `bsa_formula`, `regimens`, `dose.<id>`, `age_years`,
-`age_months`, `sex`); the API and the pages map them to their own names.
+`age_months`, `sex`, `confirm_implausible`); the API and the pages map them
+to their own names.
 Every problem is collected, so a person sees all of them at once.
 """
 
@@ -37,6 +38,8 @@ class PlanRequest:
 
     `regimens` None means the whole default plan; `overrides` maps a regimen
     id to the dose (per kg or per m²) that replaces the file's default.
+    `confirm_implausible` is the prescriber's statement that measurements the
+    growth check finds implausible were re-measured and are right.
     """
 
     weight: Decimal
@@ -50,6 +53,7 @@ class PlanRequest:
     age_years: int | None = None
     age_months: int | None = None
     sex: str | None = None
+    confirm_implausible: bool = False
 
 
 def decimal_from_text(name: str, text: str) -> Decimal | FieldError:

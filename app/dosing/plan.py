@@ -17,30 +17,16 @@ from . import formatting
 from .bsa import body_surface_area
 from .dates import every_days, every_months
 from .errors import FieldError, InvalidInput
+from .growth import GrowthCheck, check_growth
+from .growth_references import GrowthReferences
 from .inputs import PlanRequest, check_request
+from .patient import Patient
 from .regimens import BASIS_UNITS, Regimen, RegimenBook
 from .rounding import half_up, plain, round_dose
 from .units import TO_CM, TO_KG
 
 WEIGHT_STEP = Decimal("0.01")
 HEIGHT_STEP = Decimal("0.1")
-
-
-@dataclass(frozen=True)
-class Patient:
-    """The measurements used for dosing, and as they were entered."""
-
-    weight_kg: Decimal
-    height_cm: Decimal
-    bsa_m2: Decimal
-    bsa_formula: str
-    weight_entered: Decimal
-    weight_unit: str
-    height_entered: Decimal
-    height_unit: str
-    age_years: int | None = None
-    age_months: int | None = None
-    sex: str | None = None
 
 
 class DoseItem(NamedTuple):
@@ -109,11 +95,14 @@ class RegimenPlan:
 
 @dataclass(frozen=True)
 class Plan:
-    """The whole answer: who was dosed, from when, and each regimen."""
+    """The whole answer: who was dosed, from when, each regimen, and the
+    growth check of the measurements."""
 
     patient: Patient
     start: date
     regimens: tuple[RegimenPlan, ...]
+    growth: GrowthCheck
+    confirmed: bool = False
 
 
 def make_patient(req: PlanRequest) -> Patient:
@@ -161,13 +150,24 @@ def regimen_items(regimen: Regimen, basis: Decimal, dose: Decimal | None,
     return tuple(DoseItem(d, None, item.dose, item.exact, item.capped, item.amount) for d in dates)
 
 
-def compute_plan(book: RegimenBook, req: PlanRequest) -> Plan:
-    """The plan for `req`, or `InvalidInput` listing every problem."""
+def compute_plan(book: RegimenBook, req: PlanRequest, references: GrowthReferences) -> Plan:
+    """The plan for `req`, or `InvalidInput` listing every problem.
+
+    The measurements are checked against the growth `references`; when the
+    check needs them confirmed as re-measured and `req.confirm_implausible`
+    is not set, that is an error of the field `confirm_implausible`. The
+    `InvalidInput` raised after the check carries it."""
     plan = book.plan
     errors = check_request(req, plan.regimens, book.override_ranges)
     if errors:
         raise InvalidInput(errors)
     patient = make_patient(req)
+    growth = check_growth(patient, references)
+    if growth.needs_confirmation and not req.confirm_implausible:
+        errors.append(FieldError(
+            "confirm_implausible",
+            f"needs confirming: {'; '.join(growth.confirm)}. Re-measure; confirm that the values "
+            "were re-measured and are right only if they are."))
     chosen = plan.regimens if req.regimens is None else req.regimens
     results = []
     for rid in plan.regimens:
@@ -189,5 +189,6 @@ def compute_plan(book: RegimenBook, req: PlanRequest) -> Plan:
                 "this regimen cannot be calculated for this patient"))
         results.append(RegimenPlan(regimen, basis, rid in req.overrides, items))
     if errors:
-        raise InvalidInput(errors)
-    return Plan(patient, req.start, tuple(results))
+        raise InvalidInput(errors, growth)
+    return Plan(patient, req.start, tuple(results), growth,
+                confirmed=growth.needs_confirmation and req.confirm_implausible)

@@ -1,0 +1,24 @@
+"""The patient as the engine sees them: measurements used, as entered, and
+the optional age and sex."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Patient:
+    """The measurements used for dosing, and as they were entered."""
+
+    weight_kg: Decimal
+    height_cm: Decimal
+    bsa_m2: Decimal
+    bsa_formula: str
+    weight_entered: Decimal
+    weight_unit: str
+    height_entered: Decimal
+    height_unit: str
+    age_years: int | None = None
+    age_months: int | None = None
+    sex: str | None = None
