@@ -21,7 +21,7 @@ z-score on that side is below 3, the CDC's modified z-score is also
 computed and, when it reaches 3, shown and used for the warning, so that a
 weight in pounds is still caught in an adolescent.
 
-z-scores are rounded half-up to 0.01 and the rules are applied to the
+z-scores are rounded to the nearest 0.01 and the rules are applied to the
 rounded value, so that what is printed is what was judged.
 """
 
@@ -46,8 +46,8 @@ OTHER_UNIT_BELOW = Decimal(2)
 #: for-age growth charts. Vital Health Stat 1(197). NCHS; 2022.
 BMI_MAX = Decimal(60)
 BMI_STEP = Decimal("0.1")
-Z_STEP = Decimal("0.01")
-PERCENTILE_STEP = Decimal("0.1")
+Z_PLACES = 2
+PERCENTILE_PLACES = 1
 PERCENTILE_RANGE = (Decimal("0.1"), Decimal("99.9"))
 #: A number read in the other unit is converted to kg or cm to 0.01.
 OTHER_UNIT_STEP = Decimal("0.01")
@@ -64,7 +64,7 @@ UNITS = {"weight": "kg", "height": "cm", "bmi": "kg/m2"}
 class GrowthMeasure:
     """One measure compared with the reference: `value` in `unit` (kg, cm or
     kg/m²; BMI rounded half-up to 0.1, its z-score computed from the
-    unrounded BMI), its z-score (0.01) and percentile (half-up to 0.1, kept within
+    unrounded BMI), its z-score (0.01) and percentile (0.1, kept within
     0.1 to 99.9: a percentile that would round to 0 or 100 is reported as
     0.1 or 99.9, the z-score saying how far beyond it lies)."""
 
@@ -108,8 +108,10 @@ class GrowthCheck:
         return bool(self.confirm)
 
 
-def _round(value: float, step: Decimal) -> Decimal:
-    return Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP)
+def _round(value: float, places: int) -> Decimal:
+    """`value` to the nearest `places` decimals (the correctly rounded
+    decimal text of the double)."""
+    return Decimal(format(value, f".{places}f"))
 
 
 def _z_text(z: Decimal) -> str:
@@ -143,7 +145,7 @@ class _Judge:
 
     def z(self, measure: str, value: Decimal) -> Decimal:
         lms = self.reference.lms(measure, self.sex, self.months)
-        return _round(self.score(float(value), lms), Z_STEP)
+        return _round(self.score(float(value), lms), Z_PLACES)
 
     def measure(self, measure: str, value: Decimal) -> tuple[GrowthMeasure, Decimal | None]:
         """The measure and, where a CDC curve is compressed on the
@@ -152,12 +154,12 @@ class _Judge:
         x = float(value)
         z = self.score(x, lms)
         low, high = PERCENTILE_RANGE
-        shown = min(max(_round(percentile(z), PERCENTILE_STEP), low), high)
+        shown = min(max(_round(percentile(z), PERCENTILE_PLACES), low), high)
         if measure == "bmi":
             value = value.quantize(BMI_STEP, rounding=ROUND_HALF_UP)
-        result = GrowthMeasure(measure, value, UNITS[measure], _round(z, Z_STEP), shown)
+        result = GrowthMeasure(measure, value, UNITS[measure], _round(z, Z_PLACES), shown)
         compressed = not self.reference.restricted and lms.L * z < 0 and abs(result.z) < WARN_AT
-        return result, _round(modified_z_score(x, lms), Z_STEP) if compressed else None
+        return result, _round(modified_z_score(x, lms), Z_PLACES) if compressed else None
 
 
 def _entered(patient: Patient, measure: str) -> tuple[Decimal, str, Decimal]:

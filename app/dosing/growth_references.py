@@ -68,17 +68,20 @@ class LmsTable:
 class GrowthReference:
     """One published reference: its name, the age offset its tables are
     read at, whether weight-based z-scores use the WHO's restricted method,
-    and a table per (measure, sex)."""
+    a table per (measure, sex), and L, M, S already read for every
+    (measure, sex, completed months) the reference is used for."""
 
     name: str
     age_offset: Decimal
     restricted: bool
     tables: Mapping[tuple[str, str], LmsTable]
+    by_age: Mapping[tuple[str, str, int], Lms]
 
     def lms(self, measure: str, sex: str, completed_months: int) -> Lms:
         """L, M, S for `measure` ("weight", "height" or "bmi") of a child of
-        `sex` ("female" or "male") aged `completed_months`."""
-        return self.tables[measure, sex].at(float(completed_months + self.age_offset))
+        `sex` ("female" or "male") aged `completed_months` (an age the
+        reference is used for; `KeyError` otherwise)."""
+        return self.by_age[measure, sex, completed_months]
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,11 @@ def _reference(name: str, files: dict[str, str], age_offset: str, restricted: bo
                 raise GrowthTableError(f"{folder / filename}: {sex}: the WHO method needs the "
                                        "+/-3 SD curves defined at every age")
             tables[measure, sex] = table
-    return GrowthReference(name, Decimal(age_offset), restricted, MappingProxyType(tables))
+    offset = float(age_offset)
+    by_age = {(measure, sex, months): table.at(months + offset)
+              for (measure, sex), table in tables.items() for months in range(first, last + 1)}
+    return GrowthReference(name, Decimal(age_offset), restricted, MappingProxyType(tables),
+                           MappingProxyType(by_age))
 
 
 def load_references(folder: Path = TABLES) -> GrowthReferences:
