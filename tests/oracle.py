@@ -5,7 +5,9 @@ checked them), it says what every amount must be."""
 
 from __future__ import annotations
 
+import csv
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 D = Decimal
 
@@ -60,3 +62,32 @@ def bsa_float(formula: str, height_cm: Decimal, weight_kg: Decimal) -> float:
         "gehan_george": lambda: 0.0235 * h**0.42246 * w**0.51456,
         "boyd": lambda: 0.0003207 * h**0.3 * (1000 * w) ** (0.7285 - 0.0188 * math.log10(1000 * w)),
     }[formula]()
+
+
+TABLES = Path(__file__).resolve().parent.parent / "app" / "dosing" / "growth_tables"
+WEIGHT_FILES = {"WHO 2006": "who_2006_weight_for_age.csv", "CDC 2000": "cdc_2000_wtage.csv"}
+
+
+def _weight_rows() -> dict[tuple[str, str, str], tuple[float, float, float]]:
+    rows = {}
+    for name, filename in WEIGHT_FILES.items():
+        with (TABLES / filename).open() as handle:
+            for row in csv.DictReader(handle):
+                sex = "male" if row["Sex"] == "1" else "female"
+                rows[name, sex, row["Agemos"]] = (float(row["L"]), float(row["M"]), float(row["S"]))
+    return rows
+
+
+WEIGHT_ROWS = _weight_rows()
+
+
+def weight_for_age_z(years: int, months: int, sex: str, weight_kg: Decimal) -> tuple[str, float] | None:
+    """The reference and the plain LMS weight-for-age z-score, straight from
+    the table rows (WHO at completed months below 24, CDC at completed months
+    + 0.5 from 24 to 239), or None where no check is done."""
+    age = 12 * years + months
+    if not 1 <= age <= 239:
+        return None
+    name, agemos = ("WHO 2006", str(age)) if age < 24 else ("CDC 2000", f"{age}.5")
+    L, M, S = WEIGHT_ROWS[name, sex, agemos]
+    return name, ((float(weight_kg) / M) ** L - 1) / (L * S)

@@ -6,7 +6,8 @@ import sys
 
 from conftest import ROOT
 
-FIGURES = ["engine_ms_per_plan_median", "page_ratio", "cold_start_s_median"]
+FIGURES = ["engine_ms_per_plan_median", "page_ratio", "cold_start_s_median",
+           "growth_references_load_ms_median"]
 SERVED = ["served_run1_sheets_per_s", "served_run1_p99_ms", "served_run1_errors",
           "memory_run1_worker_rss", "served_run2_errors", "memory_growth_between_runs"]
 

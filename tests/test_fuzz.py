@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from oracle import COUNTS, TO_CM, TO_KG, bsa_float, expected_amounts, mosteller, to_step
+from oracle import COUNTS, TO_CM, TO_KG, bsa_float, expected_amounts, mosteller, to_step, weight_for_age_z
 
 D = Decimal
 FORMULAS = ["mosteller", "dubois", "haycock", "gehan_george", "boyd"]
@@ -65,13 +65,16 @@ override_values = {
     "cyclophosphamide": st.integers(500, 1000).map(D),
 }
 plausible_bodies = st.builds(
-    lambda w, h, start, formula, chosen, overrides: {
+    lambda w, h, start, formula, chosen, overrides, patient: {
         "weight": {"value": float(w[0]), "unit": w[1]}, "height": {"value": float(h[0]), "unit": h[1]},
         "start_date": start, "bsa_formula": formula, "regimens": chosen,
-        "overrides": {k: {"dose": float(v)} for k, v in overrides.items() if k in chosen}},
+        "overrides": {k: {"dose": float(v)} for k, v in overrides.items() if k in chosen}, **patient},
     weights, heights, starts, st.sampled_from(FORMULAS),
     st.lists(st.sampled_from(IDS), min_size=1, max_size=5, unique=True),
-    st.fixed_dictionaries({}, optional={k: v for k, v in override_values.items()}))
+    st.fixed_dictionaries({}, optional={k: v for k, v in override_values.items()}),
+    st.fixed_dictionaries({}, optional={
+        "age": st.fixed_dictionaries({"years": st.integers(0, 22), "months": st.integers(0, 11)}),
+        "sex": st.sampled_from(["female", "male"]), "confirm_implausible": st.booleans()}))
 plausible_queries = st.builds(
     lambda w, h, start, formula, chosen, overrides: [
         ("weight", str(w[0])), ("weight_unit", w[1]), ("height", str(h[0])), ("height_unit", h[1]),
@@ -147,6 +150,17 @@ def check_api(client, body):
     if patient["bsa_formula"] == "mosteller":
         assert bsa == mosteller(height, weight)
     assert abs(float(bsa) - bsa_float(patient["bsa_formula"], height, weight)) <= 0.00501
+    growth = data["growth"]
+    expected_growth = None
+    if "age" in body and "sex" in body:
+        expected_growth = weight_for_age_z(body["age"]["years"], body["age"]["months"], body["sex"], weight)
+    if expected_growth is None:
+        assert growth is None and data["warnings"][0]["code"] == "growth_check_not_done"
+    else:
+        reference, z = expected_growth
+        assert growth["reference"] == reference
+        if abs(z) <= 3:
+            assert abs(growth["weight_for_age_z"] - z) <= 0.0051
     overrides = body.get("overrides", {})
     for regimen in data["regimens"]:
         rid = regimen["id"]
