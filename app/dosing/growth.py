@@ -221,7 +221,6 @@ def check_growth(patient: Patient, references: GrowthReferences) -> GrowthCheck:
     judge = _Judge(reference, sex, age)
     child = f"{age_words(years, months)} {'girl' if sex == 'female' else 'boy'}"
     bmi = bmi_of(patient.weight_kg, patient.height_cm)
-    shown_bmi = bmi.quantize(BMI_STEP, rounding=ROUND_HALF_UP)
     measures, warnings, confirm = [], [], []
     for name, value in (("weight", patient.weight_kg), ("height", patient.height_cm), ("bmi", bmi)):
         result, modified = judge.measure(name, value)
@@ -255,4 +254,5 @@ def check_growth(patient: Patient, references: GrowthReferences) -> GrowthCheck:
             code = f"{name}_possibly_in_{OTHER_UNIT[_entered(patient, name)[1]][1]}"
             message = f"{message} {other}"
         warnings.append(GrowthWarning(code, message))
-    return GrowthCheck(reference.name, None, shown_bmi, tuple(measures), tuple(warnings), tuple(confirm))
+    return GrowthCheck(reference.name, None, measures[-1].value, tuple(measures), tuple(warnings),
+                       tuple(confirm))
