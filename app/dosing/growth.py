@@ -98,10 +98,14 @@ class GrowthCheck:
 
     reference: str | None
     not_done: str | None
-    bmi: Decimal | None
     measures: tuple[GrowthMeasure, ...]
     warnings: tuple[GrowthWarning, ...]
     confirm: tuple[str, ...]
+
+    @property
+    def bmi(self) -> Decimal | None:
+        """The BMI as printed (kg/m², to 0.1), or None when not checked."""
+        return self.measures[-1].value if self.measures else None
 
     @property
     def needs_confirmation(self) -> bool:
@@ -169,14 +173,14 @@ def _entered(patient: Patient, measure: str) -> tuple[Decimal, str, Decimal]:
     return patient.height_entered, patient.height_unit, patient.height_cm
 
 
-def _other_unit(patient: Patient, measure: str, judge: _Judge) -> str | None:
+def _other_unit(patient: Patient, measure: str, judge: _Judge) -> tuple[str, str] | None:
     """If the entered number, read in the other unit system, is plausible
-    (|z| < 2): the sentences that say so and ask."""
+    (|z| < 2): the word for that unit and the sentences that say so and ask."""
     number, unit, _ = _entered(patient, measure)
     if unit not in OTHER_UNIT:
         return None
     other, word = OTHER_UNIT[unit]
-    base = "kg" if measure == "weight" else "cm"
+    base = UNITS[measure]
     factor = (TO_KG if measure == "weight" else TO_CM)[other]
     value = (number * factor).quantize(OTHER_UNIT_STEP, rounding=ROUND_HALF_UP)
     z = judge.z(measure, value)
@@ -187,7 +191,7 @@ def _other_unit(patient: Patient, measure: str, judge: _Judge) -> str | None:
         said = f"{read_as} would give z {_z_text(z)}."
     else:
         said = f"{read_as} would be {formatting.amount(value, base)} (z {_z_text(z)})."
-    return f"{said} Was the {measure} measured in {word}?"
+    return word, f"{said} Was the {measure} measured in {word}?"
 
 
 def _described(patient: Patient, measure: str, value: Decimal) -> str:
@@ -200,7 +204,7 @@ def _described(patient: Patient, measure: str, value: Decimal) -> str:
 
 
 def _not_done(reason: str) -> GrowthCheck:
-    return GrowthCheck(None, reason, None, (), (GrowthWarning("growth_check_not_done", reason),), ())
+    return GrowthCheck(None, reason, (), (GrowthWarning("growth_check_not_done", reason),), ())
 
 
 def check_growth(patient: Patient, references: GrowthReferences) -> GrowthCheck:
@@ -251,8 +255,8 @@ def check_growth(patient: Patient, references: GrowthReferences) -> GrowthCheck:
                        f"{'BMI' if name == 'bmi' else name} for a {child} ({shown}).")
         other = None if name == "bmi" else _other_unit(patient, name, judge)
         if other is not None:
-            code = f"{name}_possibly_in_{OTHER_UNIT[_entered(patient, name)[1]][1]}"
-            message = f"{message} {other}"
+            word, said = other
+            code = f"{name}_possibly_in_{word}"
+            message = f"{message} {said}"
         warnings.append(GrowthWarning(code, message))
-    return GrowthCheck(reference.name, None, measures[-1].value, tuple(measures), tuple(warnings),
-                       tuple(confirm))
+    return GrowthCheck(reference.name, None, tuple(measures), tuple(warnings), tuple(confirm))

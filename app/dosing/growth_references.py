@@ -27,7 +27,6 @@ from types import MappingProxyType
 from .lms import Lms
 
 TABLES = Path(__file__).with_name("growth_tables")
-MEASURES = ("weight", "height", "bmi")
 SEXES = {"1": "male", "2": "female"}
 
 #: The ages (completed months) the growth check covers, and where the
@@ -72,7 +71,7 @@ class GrowthReference:
     (measure, sex, completed months) the reference is used for."""
 
     name: str
-    age_offset: Decimal
+    age_offset: float
     restricted: bool
     tables: Mapping[tuple[str, str], LmsTable]
     by_age: Mapping[tuple[str, str, int], Lms]
@@ -145,22 +144,21 @@ def read_table_file(path: Path) -> dict[str, LmsTable]:
     return {sex: LmsTable(tuple(ages), tuple(rows)) for sex, (ages, rows) in by_sex.items()}
 
 
-def _reference(name: str, files: dict[str, str], age_offset: str, restricted: bool,
+def _reference(name: str, files: dict[str, str], age_offset: float, restricted: bool,
                folder: Path, first: int, last: int) -> GrowthReference:
     tables = {}
     for measure, filename in files.items():
         for sex, table in read_table_file(folder / filename).items():
-            low, high = first + float(age_offset), last + float(age_offset)
+            low, high = first + age_offset, last + age_offset
             if table.ages[0] > low or table.ages[-1] < high:
                 raise GrowthTableError(f"{folder / filename}: {sex} rows must cover {low} to {high} months")
             if restricted and not all(_curve_defined(row, 3) for row in table.rows):
                 raise GrowthTableError(f"{folder / filename}: {sex}: the WHO method needs the "
                                        "+/-3 SD curves defined at every age")
             tables[measure, sex] = table
-    offset = float(age_offset)
-    by_age = {(measure, sex, months): table.at(months + offset)
+    by_age = {(measure, sex, months): table.at(months + age_offset)
               for (measure, sex), table in tables.items() for months in range(first, last + 1)}
-    return GrowthReference(name, Decimal(age_offset), restricted, MappingProxyType(tables),
+    return GrowthReference(name, age_offset, restricted, MappingProxyType(tables),
                            MappingProxyType(by_age))
 
 
@@ -173,10 +171,10 @@ def load_references(folder: Path = TABLES) -> GrowthReferences:
             "weight": "who_2006_weight_for_age.csv",
             "height": "who_2006_length_for_age.csv",
             "bmi": "who_2006_bmi_for_age.csv",
-        }, "0", True, folder, FIRST_MONTH, CDC_FROM - 1),
+        }, 0.0, True, folder, FIRST_MONTH, CDC_FROM - 1),
         cdc=_reference("CDC 2000", {
             "weight": "cdc_2000_wtage.csv",
             "height": "cdc_2000_statage.csv",
             "bmi": "cdc_2000_bmiagerev.csv",
-        }, "0.5", False, folder, CDC_FROM, LAST_MONTH),
+        }, 0.5, False, folder, CDC_FROM, LAST_MONTH),
     )
