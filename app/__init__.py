@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask
 
+from .clock import time_zone
 from .dosing import load_regimens
 from .dosing.growth_references import load_references
 from .version import __version__
@@ -23,7 +24,8 @@ DEFAULT_REGIMENS = Path(__file__).resolve().parent.parent / "regimens.toml"
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app. `test_config` overrides settings, e.g. `REGIMENS`
     (path of the regimen file; default `$PEDIDOSE_REGIMENS` or the
-    repository's `regimens.toml`)."""
+    repository's `regimens.toml`) or `TIMEZONE` (the clinic's IANA zone;
+    default `$PEDIDOSE_TIMEZONE`, else the server's zone)."""
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_mapping(
         REGIMENS=os.environ.get("PEDIDOSE_REGIMENS", str(DEFAULT_REGIMENS)),
@@ -31,11 +33,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         MAX_FORM_MEMORY_SIZE=16 * 1024,
         MAX_QUERY_LENGTH=4096,
         VERSION=__version__,
+        TIMEZONE=os.environ.get("PEDIDOSE_TIMEZONE", ""),
     )
     if test_config:
         app.config.update(test_config)
     app.extensions["regimens"] = load_regimens(app.config["REGIMENS"])
     app.extensions["growth"] = load_references()
+    app.extensions["time_zone"] = time_zone(app.config["TIMEZONE"])
 
     from . import api, cli, errors, pages, security
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, request
 
+from .clock import clinic_today
 from .dosing import FieldError, InvalidInput, Plan, PlanRequest, compute_plan
 from .dosing.errors import merge_errors
 from .dosing.growth import GrowthCheck
@@ -112,7 +113,7 @@ def parse_body(raw: bytes) -> tuple[PlanRequest | None, list[FieldError]]:
                f"unknown field; allowed: {', '.join(sorted(FIELDS))}")
     weight, weight_unit = f.measure(data, "weight", '"kg", "g" or "lb"')
     height, height_unit = f.measure(data, "height", '"cm", "m" or "in"')
-    start: date | None = date.today()
+    start: date | None = clinic_today()
     if "start_date" in data:
         text = f.text(data, "start_date", None)
         parsed = date_from_text("start_date", text) if text is not None else None
@@ -157,7 +158,7 @@ def parse_body(raw: bytes) -> tuple[PlanRequest | None, list[FieldError]]:
         return None, f.errors
     return PlanRequest(
         weight=weight, weight_unit=weight_unit or "", height=height,
-        height_unit=height_unit or "", start=start or date.today(),
+        height_unit=height_unit or "", start=start or clinic_today(),
         bsa_formula=formula or "mosteller",
         regimens=None if regimens is None else tuple(regimens),
         overrides=overrides, age_years=age_years, age_months=age_months, sex=sex,

@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, render_template, request
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from .clock import clinic_today
 from .dosing import FieldError, InvalidInput, Plan, PlanRequest, RegimenBook, compute_plan, formatting
 from .dosing.bsa import DEFAULT_FORMULA, FORMULA_NAMES
 from .dosing.errors import merge_errors
@@ -41,7 +42,7 @@ def _book() -> RegimenBook:
 
 def _defaults(book: RegimenBook) -> MultiDict:
     values = MultiDict({"weight_unit": "kg", "height_unit": "cm", "bsa_formula": DEFAULT_FORMULA,
-                        "start": date.today().isoformat()})
+                        "start": clinic_today().isoformat()})
     for rid in book.plan.regimens:
         values.add("regimen", rid)
     return values
@@ -64,7 +65,7 @@ def read_query(args: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None, 
 
     weight = decimal_from_text("weight", text("weight"))
     height = decimal_from_text("height", text("height"))
-    start = date_from_text("start", text("start")) if "start" in args else date.today()
+    start = date_from_text("start", text("start")) if "start" in args else clinic_today()
     ages = {}
     given = [k for k in ("age_years", "age_months") if text(k).strip()]
     for key, top in (("age_years", MAX_AGE_YEARS), ("age_months", 11)):
@@ -87,7 +88,7 @@ def read_query(args: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None, 
     return PlanRequest(
         weight=weight, weight_unit=text("weight_unit"), height=height,
         height_unit=text("height_unit"),
-        start=start if isinstance(start, date) else date.today(),
+        start=start if isinstance(start, date) else clinic_today(),
         bsa_formula=args.get("bsa_formula", DEFAULT_FORMULA),
         regimens=tuple(args.getlist("regimen")),
         overrides={k: v for k, v in overrides.items() if isinstance(v, Decimal)},
@@ -137,7 +138,7 @@ def sheet():
             growth = err.growth
     if errors or plan is None:
         return _form(request.args, errors, 422, growth)
-    return render_template("sheet.html", book=book, plan=plan, today=date.today(),
+    return render_template("sheet.html", book=book, plan=plan, today=clinic_today(),
                            regimens=[regimen_view(rp) for rp in plan.regimens],
                            growth=growth_view(plan),
                            formulas=FORMULA_NAMES, fmt=formatting, to_kg=TO_KG, to_cm=TO_CM,
