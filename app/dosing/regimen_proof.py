@@ -92,14 +92,11 @@ def prove(book: RegimenBook) -> Iterator[Problem]:
         ends: list[date | None] = []
         for entry in plan.entries:
             regimen = entry.regimen
-            if regimen.id not in proved:
-                proved.add(regimen.id)
-                problem = _prove_amounts(regimen)
-                if problem:
-                    yield problem
-                    continue
             firsts = {EARLIEST_START, LATEST_START, LATEST_START + timedelta(days=entry.start_day - 1)}
             problem = next(filter(None, (_prove_dates(entry, first) for first in sorted(firsts))), None)
+            if problem is None and regimen.id not in proved:
+                proved.add(regimen.id)
+                problem = _prove_amounts(regimen)
             if problem:
                 yield problem
                 continue
