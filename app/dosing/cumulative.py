@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
-from .rounding import half_up
+from .rounding import half_up, plain
 
 PER_BASIS_STEP = {"kg": Decimal("0.01"), "m2": Decimal(1)}
 
@@ -43,4 +43,4 @@ def cumulative(doses: Iterable[tuple[Decimal, int]], already_given: Decimal, bas
     amount = total(doses) + already_given
     per_basis = None if basis_unit is None else half_up(amount / basis, PER_BASIS_STEP[basis_unit])
     reaches = threshold is not None and per_basis is not None and per_basis >= threshold
-    return Cumulative(amount, already_given, per_basis, basis_unit, reaches)
+    return Cumulative(plain(amount), already_given, per_basis, basis_unit, reaches)

@@ -40,7 +40,11 @@ class PlanRequest:
     `plan` None means the file's default plan; `regimens` None means the
     whole plan; `overrides` maps a regimen id to the dose (per kg or per m²)
     that replaces the file's default; `start_dates` maps a regimen id to the
-    date of its first dose (default: the plan's start plus its offset).
+    date of its first dose (default: the plan's start plus its offset);
+    `products` maps a regimen id to the product it is given as (default: the
+    regimen's first); `already_given` maps a regimen id to the amount given
+    before this plan, in the regimen's amount unit, added to its cumulative
+    dose.
     `confirm_implausible` is the prescriber's statement that measurements the
     growth check finds implausible were re-measured and are right.
     """
@@ -59,6 +63,8 @@ class PlanRequest:
     confirm_implausible: bool = False
     plan: str | None = None
     start_dates: Mapping[str, date] = field(default_factory=lambda: MappingProxyType({}))
+    products: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    already_given: Mapping[str, Decimal] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def decimal_from_text(name: str, text: str) -> Decimal | FieldError:
@@ -175,6 +181,24 @@ def _check_choices(req: PlanRequest, plan: PlanDefinition) -> list[FieldError]:
             errors.append(FieldError(name, "a first-dose date is given for a regimen that was not chosen"))
         elif not EARLIEST_START <= first <= LATEST_START:
             errors.append(FieldError(name, f"must be between {EARLIEST_START} and {LATEST_START}"))
+    for rid, product in req.products.items():
+        name = f"product.{rid}"
+        entry = plan.by_id.get(rid)
+        allowed = () if entry is None else tuple(p.id for p in entry.regimen.products)
+        if entry is None or rid not in chosen:
+            errors.append(FieldError(name, "a product is given for a regimen that was not chosen"))
+        elif product not in allowed:
+            errors.append(FieldError(name, f"must be one of {', '.join(allowed)}" if allowed
+                                     else "this regimen has no products listed"))
+    for rid, amount in req.already_given.items():
+        name = f"already_given.{rid}"
+        entry = plan.by_id.get(rid)
+        if entry is None or rid not in chosen:
+            errors.append(FieldError(name, "an amount is given for a regimen that was not chosen"))
+        elif entry.regimen.open_ended:
+            errors.append(FieldError(name, "this regimen is open-ended: it has no cumulative dose"))
+        elif not amount.is_finite() or amount < 0 or amount.adjusted() > 6:
+            errors.append(FieldError(name, f"must be from 0 to 9,999,999 {entry.regimen.amount_unit}"))
     return errors
 
 

@@ -21,7 +21,7 @@ from functools import reduce
 from typing import NamedTuple
 
 from .products import Device, ProductUse
-from .rounding import half_up
+from .rounding import half_up, plain
 
 WHOLE_ML = Decimal(1)
 HALF = Decimal("0.5")
@@ -104,4 +104,6 @@ def measure(amount: Decimal, intended: Decimal, cap: Decimal, use: ProductUse,
     deviation = half_up((measured - intended) / intended * 100, PERCENT_STEP) if intended else Decimal(0)
     vials = choose_vials(measured, use.vial_sizes)
     left_over = sum((size * count for size, count in vials), Decimal(0)) - measured if vials else None
-    return Measure(exact, volume, device, tablets, measured, deviation, vials, left_over)
+    return Measure(None if exact is None else plain(exact), None if volume is None else plain(volume),
+                   device, None if tablets is None else plain(tablets), plain(measured), deviation, vials,
+                   None if left_over is None else plain(left_over))

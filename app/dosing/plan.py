@@ -11,12 +11,13 @@ Phases, and the dates of each, are laid out by `regimen_items`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
 from . import formatting
+from .administration import Administration, administer
 from .bsa import body_surface_area
 from .dates import every_days, every_months
 from .errors import FieldError, InvalidInput
@@ -68,6 +69,7 @@ class RegimenPlan:
     overridden: bool
     start: date
     items: tuple[DoseItem, ...]
+    administration: Administration | None = None
 
     @property
     def basis_unit(self) -> str | None:
@@ -264,7 +266,14 @@ def compute_plan(book: RegimenBook, req: PlanRequest, references: GrowthReferenc
         zero = rounds_to_nothing(result)
         if zero is not None:
             errors.append(zero)
-        results.append(result)
+            continue
+        given = administer(entry.regimen, entry.id, items, req.products.get(entry.id),
+                           req.already_given.get(entry.id), book.devices, basis,
+                           patient.weight_kg, patient.bsa_m2)
+        if isinstance(given, FieldError):
+            errors.append(given)
+            continue
+        results.append(replace(result, administration=given))
     if errors:
         raise InvalidInput(errors, growth)
     return Plan(definition, patient, req.start, tuple(results), growth,

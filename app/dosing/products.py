@@ -152,7 +152,7 @@ def _read_vials(rd: FieldReader, table: dict, path: tuple[str, ...]) -> tuple[De
     if not isinstance(sizes, list) or not sizes:
         rd.problem((*v_path, "sizes"), "must be a list of vial sizes, such as [2.5, 5, 10]")
         return None
-    read = [rd.number({"size": s}, (*v_path, "sizes")) for s in sizes]
+    read = [rd.number({"sizes": s}, (*v_path, "sizes")) for s in sizes]
     if unit is None or None in read:
         return None
     if unit.dimensionality != MASS:
