@@ -51,7 +51,7 @@ def test_shipped_file_loads_with_values_from_the_reference():
     ('round_to = { value = 0.5, unit = "mg"', 'round_to = { value = 0, unit = "mg"',
      "regimens.methotrexate.round_to.value", "value = 0,"),
     ('round_to = { value = 10, unit = "mg"', 'round_to = { value = 10, unit = "mL"',
-     "regimens.cyclophosphamide.round_to.unit", 'unit = "mL"'),
+     "regimens.cyclophosphamide.round_to.unit", 'round_to = { value = 10, unit = "mL"'),
     ('override_range = { min = 10, max = 20', 'override_range = { min = 16, max = 20',
      "regimens.methotrexate.override_range", "min = 16"),
     ('schedule = { every_months = 1, count = 6', 'schedule = { every_months = 1, count = 0',
