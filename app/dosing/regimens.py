@@ -10,7 +10,6 @@ dosing needs are computed here so that a request only multiplies decimals.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,7 +23,7 @@ import pint
 from .errors import FileProblem, RegimenFileError
 from .formatting import unit as unit_text
 from .rounding import plain
-from .toml_lines import key_lines, line_of
+from .toml_source import TomlDocument, read_toml
 from .units import MASS, TIME, Quantity, magnitude_in, ureg
 
 Basis = Literal["weight", "bsa"]
@@ -145,14 +144,14 @@ class _Reader:
     """Reads typed values out of the parsed TOML, collecting every problem
     with its line instead of stopping at the first."""
 
-    def __init__(self, file: str, text: str) -> None:
+    def __init__(self, file: str, document: TomlDocument) -> None:
         self.file = file
-        self.lines = key_lines(text)
+        self.line_of = document.line_of
         self.problems: list[FileProblem] = []
 
     def problem(self, path: tuple[str, ...], message: str) -> None:
         self.problems.append(
-            FileProblem(self.file, line_of(self.lines, path), ".".join(path), message)
+            FileProblem(self.file, self.line_of(path), ".".join(path), message)
         )
 
     def table(self, data: Any, path: tuple[str, ...], allowed: set[str]) -> dict | None:
@@ -389,14 +388,12 @@ def _read_plans(rd: _Reader, data: Any, regimen_ids: set[str]) -> dict[str, Plan
     return plans
 
 
-def parse_regimens(text: str, file: str) -> RegimenBook:
-    """Parse and check regimen-file text; raise `RegimenFileError` listing
+def parse_regimens(content: bytes, file: str) -> RegimenBook:
+    """Parse and check regimen-file bytes; raise `RegimenFileError` listing
     every problem (file, line, field, what is allowed)."""
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as err:
-        raise RegimenFileError([FileProblem(file, None, "(syntax)", str(err))]) from err
-    rd = _Reader(file, text)
+    document = read_toml(content, file)
+    data = document.data
+    rd = _Reader(file, document)
     rd.table(data, (), {"version", "default_plan", "plans", "regimens"})
     version = rd.text(data, ("version",))
     raw_regimens = data.get("regimens")
@@ -422,7 +419,7 @@ def load_regimens(path: str | Path) -> RegimenBook:
     a missing or unreadable file included."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
+        content = Path(path).read_bytes()
+    except OSError as err:
         raise RegimenFileError([FileProblem(name, None, "(file)", f"cannot be read: {err}")]) from err
-    return parse_regimens(text, name)
+    return parse_regimens(content, name)
