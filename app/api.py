@@ -188,7 +188,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
         "confirmed_implausible": plan.confirmed,
         "regimens": [
             {
-                "id": r.regimen.id, "drug": r.regimen.drug, "route": r.regimen.route,
+                "id": r.id, "drug": r.regimen.drug, "route": r.regimen.route,
                 "dose_rule": r.dose_rule,
                 "items": [
                     {"date": i.date.isoformat(),

@@ -43,7 +43,7 @@ def _book() -> RegimenBook:
 def _defaults(book: RegimenBook) -> MultiDict:
     values = MultiDict({"weight_unit": "kg", "height_unit": "cm", "bsa_formula": DEFAULT_FORMULA,
                         "start": clinic_today().isoformat()})
-    for rid in book.plan.regimens:
+    for rid in book.plan.regimen_ids:
         values.add("regimen", rid)
     return values
 
@@ -52,7 +52,7 @@ def read_query(args: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None, 
     """The query string as a `PlanRequest` (None if it cannot be built) and
     every problem found, under the form's field names."""
     errors: list[FieldError] = []
-    overridable = book.overridable
+    overridable = book.plan.overridable
     for key in args:
         override = key.startswith("dose.") and key[5:] in overridable
         if key not in SINGLE and key != "regimen" and not override:
@@ -105,7 +105,7 @@ def _sources_list() -> Markup:
     cache = current_app.extensions
     if "sources_html" not in cache:
         cache["sources_html"] = Markup("").join(
-            Markup("<li>{}</li>").format(source) for source in _book().sources)
+            Markup("<li>{}</li>").format(source) for source in _book().plan.sources)
     return cache["sources_html"]
 
 

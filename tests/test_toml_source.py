@@ -38,6 +38,7 @@ def edited(old, new):
 
 
 IVIG_CAP = 'cap = { value = 70, unit = "g"'
+IVIG_DRUG = '[regimens.ivig]\ndrug = "immunoglobulin"'
 
 
 def test_duplicate_key_is_named_at_its_second_line_with_the_first(tmp_path):
@@ -60,9 +61,9 @@ def test_duplicate_keys_of_every_kind():
 
 
 def test_non_utf8_byte_is_named_by_line_and_column(tmp_path):
-    content = edited('drug = "immunoglobulin"', 'drug = "immunoglobulin caf\u00e9"').encode("latin-1")
+    content = edited(IVIG_DRUG, IVIG_DRUG[:-1] + ' caf\u00e9"').encode("latin-1")
     (problem,) = load_problems(tmp_path, content)
-    assert (problem.line, problem.field) == (line_number(SHIPPED, 'drug = "immunoglobulin"'), "(encoding)")
+    assert (problem.line, problem.field) == (line_number(SHIPPED, "[regimens.ivig]") + 1, "(encoding)")
     assert problem.message.startswith("byte 0xe9 at column 27 ")
     assert "offset" not in problem.message
 
@@ -85,11 +86,11 @@ def test_unterminated_string_is_named_where_it_starts():
 
 
 def test_a_key_inside_a_multiline_string_is_not_a_key(tmp_path):
-    text = edited('drug = "immunoglobulin"', 'drug = """\ncap = {\nimmunoglobulin"""')
-    text = text.replace('value = 70, unit = "g"', 'value = -70, unit = "g"')
+    text = edited(IVIG_DRUG, '[regimens.ivig]\ndrug = """\ncap = {\nimmunoglobulin"""')
+    text = text.replace(IVIG_CAP, 'cap = { value = 70')
     problems = load_problems(tmp_path, text.encode())
     assert [(p.field, p.line) for p in problems] == [
-        ("regimens.ivig.cap.value", line_number(text, "value = -70"))]
+        ("regimens.ivig.cap.unit", line_number(text, "cap = { value = 70, source"))]
     document = read_toml(b'n = """\ncap = 3\n"""\ncap = 4\n', "f.toml")
     assert document.data == {"n": "cap = 3\n", "cap": 4}
     assert dict(document.lines) == {("n",): 1, ("cap",): 4}
@@ -134,7 +135,7 @@ steps = [
     assert document.line_of(("absent",)) is None
 
 
-def test_every_value_of_the_shipped_file_has_the_line_that_names_it():
+def test_every_value_of_the_shipped_file_has_the_line_that_writes_it():
     document = read_toml(SHIPPED.encode(), "regimens.toml")
     lines = SHIPPED.splitlines()
 
@@ -142,25 +143,24 @@ def test_every_value_of_the_shipped_file_has_the_line_that_names_it():
         items = value.items() if isinstance(value, dict) else (
             enumerate(value) if isinstance(value, list) else None)
         if items is None:
-            yield path
+            yield path, value
             return
         for key, inner in items:
             yield from leaves(inner, (*path, str(key)))
 
-    for path in leaves(document.data):
-        key = next(part for part in reversed(path) if not part.isdigit())
-        assert key in lines[document.lines[path] - 1], path
+    for path, value in leaves(document.data):
+        written = f'"{value}"' if path[-1].isdigit() else f"{path[-1]} = "
+        assert written in lines[document.lines[path] - 1], path
 
 
 def test_a_long_bracket_line_in_a_string_is_checked_in_linear_time(tmp_path):
     # 130 KB; the former header pattern took 11 s (30 s on a slower run) on it.
-    text = edited('taper_source = "Giancane',
-                  'taper_source = """\n[x' + " " * 125_000 + '\n"""\ntaper_text = "Giancane')
+    long_line = "[x" + " " * 125_000
+    text = edited(IVIG_DRUG, f'[regimens.ivig]\nnotes = """\n{long_line}\n"""\ndrug = "immunoglobulin"')
     started = time.perf_counter()
     problems = load_problems(tmp_path, text.encode())
     assert time.perf_counter() - started < 1
-    assert [p.field for p in problems] == ["regimens.prednisolone.taper_text"]
-    assert problems[0].line == line_number(text, "taper_text")
+    assert [(p.field, p.line) for p in problems] == [("regimens.ivig.notes", line_number(text, "notes = "))]
 
 
 @pytest.mark.parametrize("written", ["1e28", "1e308", "1e999999", "1E-30", "inf", "+inf", "-inf", "nan",
@@ -175,13 +175,6 @@ def test_plain_decimals_are_exact_and_integers_stay_integers():
     document = read_toml(b"a = 0.35\nb = 1_000.5\nc = -0.2\nd = 60\n", "f.toml")
     assert document.data == {"a": D("0.35"), "b": D("1000.5"), "c": D("-0.2"), "d": 60}
     assert [type(v) for v in document.data.values()] == [D, D, D, int]
-
-
-def test_a_huge_exponent_cap_is_refused_on_its_line_not_a_traceback(tmp_path):
-    text = edited('value = 70, unit = "g"', 'value = 1e28, unit = "g"')
-    problems = load_problems(tmp_path, text.encode())
-    assert [(p.field, p.line) for p in problems] == [
-        ("regimens.ivig.cap.value", line_number(text, "value = 1e28"))]
 
 
 def test_values_nested_too_deeply_are_a_syntax_fault():

@@ -18,6 +18,7 @@ from types import MappingProxyType
 
 from .bsa import FORMULAS
 from .errors import FieldError
+from .regimen_model import PlanDefinition, RegimenBook
 from .units import HEIGHT_UNITS, TO_CM, TO_KG, WEIGHT_UNITS
 
 WEIGHT_RANGE_KG = (Decimal("0.3"), Decimal(250))
@@ -36,8 +37,10 @@ _WHOLE_TEXT = re.compile(r"[0-9]{1,3}")
 class PlanRequest:
     """A request for a plan, with every value already of the right type.
 
-    `regimens` None means the whole default plan; `overrides` maps a regimen
-    id to the dose (per kg or per m²) that replaces the file's default.
+    `plan` None means the file's default plan; `regimens` None means the
+    whole plan; `overrides` maps a regimen id to the dose (per kg or per m²)
+    that replaces the file's default; `start_dates` maps a regimen id to the
+    date of its first dose (default: the plan's start plus its offset).
     `confirm_implausible` is the prescriber's statement that measurements the
     growth check finds implausible were re-measured and are right.
     """
@@ -54,6 +57,8 @@ class PlanRequest:
     age_months: int | None = None
     sex: str | None = None
     confirm_implausible: bool = False
+    plan: str | None = None
+    start_dates: Mapping[str, date] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def decimal_from_text(name: str, text: str) -> Decimal | FieldError:
@@ -107,10 +112,10 @@ def _in_range(name: str, value: Decimal, unit: str, factor: Decimal,
     return None
 
 
-def check_request(req: PlanRequest, regimen_ids: tuple[str, ...],
-                  overridable: Mapping[str, tuple[Decimal, Decimal, str] | None]) -> list[FieldError]:
-    """Every problem with `req` given the plan's regimen ids and, for each,
-    its allowed override range (min, max, unit) or None."""
+def check_request(req: PlanRequest, book: RegimenBook) -> list[FieldError]:
+    """Every problem with `req`: its measurements, and its plan, regimen ids,
+    overrides (within each regimen's allowed range) and first-dose dates,
+    checked against the chosen plan of `book`."""
     errors: list[FieldError] = []
     if req.weight_unit not in WEIGHT_UNITS:
         errors.append(FieldError("weight_unit", f"must be one of {', '.join(WEIGHT_UNITS)}"))
@@ -128,6 +133,20 @@ def check_request(req: PlanRequest, regimen_ids: tuple[str, ...],
         errors.append(FieldError("start", f"must be between {EARLIEST_START} and {LATEST_START}"))
     if req.bsa_formula not in FORMULAS:
         errors.append(FieldError("bsa_formula", f"must be one of {', '.join(FORMULAS)}"))
+    errors.extend(_check_age_and_sex(req))
+    plan = book.plans.get(req.plan or book.default_plan)
+    if plan is None:
+        errors.append(FieldError("plan", f"unknown plan; allowed: {', '.join(book.plans)}"))
+        return errors
+    errors.extend(_check_choices(req, plan))
+    return errors
+
+
+def _check_choices(req: PlanRequest, plan: PlanDefinition) -> list[FieldError]:
+    """The regimens, overrides and first-dose dates of `req` against `plan`."""
+    errors: list[FieldError] = []
+    regimen_ids = plan.regimen_ids
+    overridable = plan.override_ranges
     chosen = regimen_ids if req.regimens is None else req.regimens
     unknown = [r for r in chosen if r not in regimen_ids]
     if not chosen:
@@ -148,6 +167,19 @@ def check_request(req: PlanRequest, regimen_ids: tuple[str, ...],
             errors.append(FieldError(name, "an override is given for a regimen that was not chosen"))
         elif not dose.is_finite() or not allowed[0] <= dose <= allowed[1]:
             errors.append(FieldError(name, f"must be from {allowed[0]} to {allowed[1]} {allowed[2]}"))
+    for rid, first in req.start_dates.items():
+        name = f"start.{rid}"
+        if rid not in regimen_ids:
+            errors.append(FieldError(name, f"unknown regimen; allowed: {', '.join(regimen_ids)}"))
+        elif rid not in chosen:
+            errors.append(FieldError(name, "a first-dose date is given for a regimen that was not chosen"))
+        elif not EARLIEST_START <= first <= LATEST_START:
+            errors.append(FieldError(name, f"must be between {EARLIEST_START} and {LATEST_START}"))
+    return errors
+
+
+def _check_age_and_sex(req: PlanRequest) -> list[FieldError]:
+    errors: list[FieldError] = []
     if req.age_years is not None and not 0 <= req.age_years <= MAX_AGE_YEARS:
         errors.append(FieldError("age_years", f"must be a whole number from 0 to {MAX_AGE_YEARS}"))
     if req.age_months is not None and not 0 <= req.age_months <= 11:
