@@ -28,10 +28,11 @@ from typing import Any
 import pint
 
 from .errors import FileProblem, RegimenFileError
+from .file_fields import FieldReader, WrittenQuantity, describe, read_quantity
 from .regimen_model import BASIS_UNITS, Phase, PlanDefinition, PlanEntry, Regimen, RegimenBook
 from .regimen_proof import prove
 from .rounding import plain
-from .toml_source import NotPlainNumber, TomlDocument, read_toml
+from .toml_source import read_toml
 from .units import MASS, TIME, Quantity, magnitude_in, ureg
 
 MAX_COUNT = 1000
@@ -40,109 +41,8 @@ MAX_WEEKS = 520
 MAX_EVERY_DAYS = 366
 MAX_EVERY_MONTHS = 120
 MAX_DOSES_PER_DAY = 24
-MAX_TEXT = 400
-#: A number in the file: digits with at most one point, as typed input.
-INTEGER_DIGITS = 7
-FRACTION_DIGITS = 6
-
 SCHEDULE_KEYS = {"every_days", "every_months", "count", "days", "weeks", "doses_per_day"}
-AMOUNT_KEYS = {"value", "unit", "source"}
 
-
-class _Reader:
-    """Reads typed values out of the parsed TOML, collecting every problem
-    with its line instead of stopping at the first."""
-
-    def __init__(self, file: str, document: TomlDocument) -> None:
-        self.file = file
-        self.line_of = document.line_of
-        self.problems: list[FileProblem] = []
-
-    def problem(self, path: tuple[str, ...], message: str) -> None:
-        self.problems.append(
-            FileProblem(self.file, self.line_of(path), ".".join(path), message)
-        )
-
-    def table(self, data: Any, path: tuple[str, ...], allowed: set[str]) -> dict | None:
-        if not isinstance(data, dict):
-            self.problem(path, "must be a table")
-            return None
-        for key in sorted(set(data) - allowed):
-            self.problem((*path, key), f"unknown field; allowed: {', '.join(sorted(allowed))}")
-        return data
-
-    def text(self, data: dict, path: tuple[str, ...], required: bool = True) -> str | None:
-        value = data.get(path[-1])
-        if value is None and not required:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.problem(path, "required text is missing or empty")
-            return None
-        if len(value) > MAX_TEXT:
-            self.problem(path, f"is longer than {MAX_TEXT} characters")
-            return None
-        return value.strip()
-
-    def number(self, data: dict, path: tuple[str, ...]) -> Decimal | None:
-        """A number above zero written as a plain decimal (no exponent), at
-        most 7 digits before the point and 6 after."""
-        value = data.get(path[-1])
-        allowed = (f"a plain decimal above zero with at most {INTEGER_DIGITS} digits before "
-                   f"the point and {FRACTION_DIGITS} after, such as 0.5 or 1200")
-        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-            written = value.text if isinstance(value, NotPlainNumber) else value
-            shown = f", not {written[:30]}" if isinstance(written, str) and path[-1] in data else ""
-            self.problem(path, f"must be {allowed}{shown}")
-            return None
-        number = Decimal(value) if isinstance(value, int) and abs(value) < 10**INTEGER_DIGITS else value
-        if (isinstance(number, int) or not number.is_finite() or number <= 0
-                or number.adjusted() >= INTEGER_DIGITS or -number.as_tuple().exponent > FRACTION_DIGITS):
-            self.problem(path, f"must be {allowed}")
-            return None
-        return plain(number)
-
-    def whole(self, data: dict, path: tuple[str, ...], top: int) -> int | None:
-        value = data.get(path[-1])
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= top:
-            self.problem(path, f"must be a whole number from 1 to {top}")
-            return None
-        return value
-
-    def unit(self, data: dict, path: tuple[str, ...]) -> pint.Unit | None:
-        text = self.text(data, path)
-        if text is None:
-            return None
-        try:
-            return ureg.parse_units(text)
-        except (pint.PintError, ValueError, TypeError, AttributeError, SyntaxError, KeyError) as err:
-            self.problem(path, f"'{text}' is not a unit Pedidose knows ({str(err)[:80]})")
-            return None
-
-
-@dataclass(frozen=True)
-class _Quantity:
-    """A {value, unit, source} table as read."""
-
-    value: Decimal
-    unit: pint.Unit
-    text: str
-    source: str
-
-
-def _quantity(rd: _Reader, data: Any, path: tuple[str, ...]) -> _Quantity | None:
-    table = rd.table(data, path, AMOUNT_KEYS)
-    if table is None:
-        return None
-    value = rd.number(table, (*path, "value"))
-    unit = rd.unit(table, (*path, "unit"))
-    source = rd.text(table, (*path, "source"))
-    if value is None or unit is None or source is None:
-        return None
-    return _Quantity(value, unit, str(table["unit"]).strip(), source)
-
-
-def _describe(dimensionality: Any) -> str:
-    return str(dimensionality) if dimensionality else "a plain number"
 
 
 def _period(unit: pint.Unit) -> tuple[str, Decimal] | None:
@@ -162,15 +62,15 @@ class _Defaults:
     """What a phase takes from its regimen unless it says otherwise."""
 
     frequency: str | None
-    cap: _Quantity | None
-    cap_per_dose: _Quantity | None
-    round_to: _Quantity | None
+    cap: WrittenQuantity | None
+    cap_per_dose: WrittenQuantity | None
+    round_to: WrittenQuantity | None
 
 
 class _RegimenReader:
     """Reads one `[regimens.<id>]` table: fields, then each phase."""
 
-    def __init__(self, rd: _Reader, rid: str) -> None:
+    def __init__(self, rd: FieldReader, rid: str) -> None:
         self.rd = rd
         self.path = ("regimens", rid)
         self.rid = rid
@@ -208,10 +108,10 @@ class _RegimenReader:
             self.cite(rd.text(dose_table, (*dose_path, "source")))
         defaults = _Defaults(
             frequency,
-            _quantity(rd, table.get("cap"), (*path, "cap")),
-            _quantity(rd, table["cap_per_dose"], (*path, "cap_per_dose")) if "cap_per_dose" in table
+            read_quantity(rd, table.get("cap"), (*path, "cap")),
+            read_quantity(rd, table["cap_per_dose"], (*path, "cap_per_dose")) if "cap_per_dose" in table
             else None,
-            _quantity(rd, table.get("round_to"), (*path, "round_to")),
+            read_quantity(rd, table.get("round_to"), (*path, "round_to")),
         )
         self.cite(*(q.source for q in (defaults.cap, defaults.cap_per_dose, defaults.round_to) if q))
         override = self._override(table, phased, dose)
@@ -291,7 +191,7 @@ class _RegimenReader:
             advice = (f'for basis "{basis}" use a dose per {unit_of_basis} such as '
                       f'mg/{unit_of_basis} or mg/{unit_of_basis}/day')
         self.rd.problem((*self.path, "dose", "unit"),
-                        f"'{unit}' times the {basis} basis gives {_describe(dimension)}, "
+                        f"'{unit}' times the {basis} basis gives {describe(dimension)}, "
                         f"not a mass or a mass per time; {advice}")
         return False
 
@@ -311,7 +211,7 @@ class _RegimenReader:
         frequency = rd.text(table, (*path, "frequency"), required=defaults.frequency is None) \
             or defaults.frequency
         condition = rd.text(table, (*path, "condition"), required=False)
-        own = {key: _quantity(rd, table[key], (*path, key))
+        own = {key: read_quantity(rd, table[key], (*path, key))
                for key in ("cap", "cap_per_dose", "round_to") if key in table}
         self.cite(*(q.source for q in own.values() if q is not None))
         cap = own["cap"] if "cap" in table else defaults.cap
@@ -444,7 +344,7 @@ class _RegimenReader:
         return None, None, None, days, doses_per_day
 
 
-def _read_plans(rd: _Reader, data: Any, regimens: dict[str, Regimen],
+def _read_plans(rd: FieldReader, data: Any, regimens: dict[str, Regimen],
                 regimen_ids: set[str]) -> dict[str, PlanDefinition]:
     plans: dict[str, PlanDefinition] = {}
     if not isinstance(data, dict) or not data:
@@ -495,7 +395,7 @@ def parse_regimens(content: bytes, file: str) -> RegimenBook:
     listing every problem (file, line, field, what is allowed)."""
     document = read_toml(content, file)
     data = document.data
-    rd = _Reader(file, document)
+    rd = FieldReader(file, document)
     rd.table(data, (), {"version", "default_plan", "plans", "regimens"})
     version = rd.text(data, ("version",))
     raw_regimens = data.get("regimens")
