@@ -7,13 +7,14 @@ string, comments, tables, arrays of tables, dotted and quoted keys, inline
 tables, arrays) walks the same text once to give each key path its line, and
 to name the key at the position where `tomllib` reports a fault.
 
-Why hand-written and not `tree-sitter-toml`: both are linear, but measured on
-2 cores, tree-sitter costs about 26 ms to import and load its grammar, then
-0.7 ms (shipped regimens.toml) and 2 ms (a 130 KB file with a long `[x ...`
-line inside a multi-line string) to parse and walk; this scanner imports with
-the module and takes about 1 ms and 2 ms on the same files. Tree-sitter would
-add two compiled packages, its own reading of TOML that may differ from
-`tomllib`'s, and still need the key-path and duplicate bookkeeping done here.
+Why hand-written and not `tree-sitter-toml`: both are linear, but measured
+on 2 cores, tree-sitter costs 26 to 60 ms to import and load its grammar,
+then 1.5 ms (the shipped 13 KB regimens.toml) and 7 ms (a 138 KB file with a
+long `[x ...` line inside a multi-line string) to parse and walk; this
+scanner needs no import of its own and takes 3 ms and 4 ms on the same files
+(tomllib itself: 3.4 ms and 18 ms). Tree-sitter would add two compiled
+packages and its own reading of TOML, which may differ from `tomllib`'s, and
+would still need the key-path and duplicate bookkeeping done here.
 
 Every string token is matched by one regular expression whose repetitions
 are possessive, and each token is matched once, so the scan is linear in the
