@@ -29,6 +29,8 @@ from functools import cached_property
 from typing import Literal
 
 from .formatting import unit as unit_text
+from .infusions import InfusionRule
+from .products import Device, ProductUse
 
 Basis = Literal["weight", "bsa", "fixed"]
 #: The unit each basis is measured in; a fixed dose has none.
@@ -93,10 +95,27 @@ class Regimen:
     override_max: Decimal | None
     #: Every source cited by this regimen, in the order written.
     sources: tuple[str, ...]
+    #: The products it may be given as, the default first (none: amounts only).
+    products: tuple[ProductUse, ...] = ()
+    #: A measured dose further than this from the intended, in percent, warns.
+    max_deviation: Decimal = Decimal(10)
+    infusion: InfusionRule | None = None
+    #: Supportive care lines written by the pharmacy, printed with the regimen.
+    notes: tuple[str, ...] = ()
+    #: A cumulative dose per basis unit (amount unit per kg or m²) that warns,
+    #: and the same as written ("4,000 mg/m²").
+    cumulative_threshold: Decimal | None = None
+    cumulative_threshold_text: str | None = None
 
     @property
     def overridable(self) -> bool:
         return self.override_min is not None
+
+    def product(self, product_id: str | None) -> ProductUse | None:
+        """The product chosen by id (None: the default, or none listed)."""
+        if product_id is None:
+            return self.products[0] if self.products else None
+        return next((p for p in self.products if p.id == product_id), None)
 
     @property
     def phased(self) -> bool:
@@ -182,6 +201,8 @@ class RegimenBook:
     default_plan: str
     plans: Mapping[str, PlanDefinition]
     regimens: Mapping[str, Regimen]
+    #: Measuring devices, smallest capacity first.
+    devices: tuple[Device, ...] = ()
 
     @property
     def plan(self) -> PlanDefinition:

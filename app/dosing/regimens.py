@@ -19,6 +19,7 @@ plan is computed for the extreme patients the app accepts
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +30,8 @@ import pint
 
 from .errors import FileProblem, RegimenFileError
 from .file_fields import FieldReader, WrittenQuantity, describe, read_quantity
+from .infusions import read_infusion
+from .products import Product, product_use, read_devices, read_products
 from .regimen_model import BASIS_UNITS, Phase, PlanDefinition, PlanEntry, Regimen, RegimenBook
 from .regimen_proof import prove
 from .rounding import plain
@@ -70,8 +73,11 @@ class _Defaults:
 class _RegimenReader:
     """Reads one `[regimens.<id>]` table: fields, then each phase."""
 
-    def __init__(self, rd: FieldReader, rid: str) -> None:
+    def __init__(self, rd: FieldReader, rid: str, products: Mapping[str, Product],
+                 default_deviation: Decimal | None) -> None:
         self.rd = rd
+        self.products = products
+        self.default_deviation = default_deviation
         self.path = ("regimens", rid)
         self.rid = rid
         self.sources: dict[str, None] = {}
@@ -85,7 +91,8 @@ class _RegimenReader:
         rd, path = self.rd, self.path
         table = rd.table(data, path, {
             "drug", "route", "frequency", "basis", "dose", "override_range", "cap", "cap_per_dose",
-            "round_to", "schedule", "phases", "phases_source",
+            "round_to", "schedule", "phases", "phases_source", "products", "max_deviation", "infusion",
+            "notes", "cumulative_warning",
         })
         if table is None:
             return None
@@ -150,13 +157,84 @@ class _RegimenReader:
             phases.append(phase)
         if None in phases or not phases:
             return None
-        amount_unit = (defaults.round_to.text if defaults.round_to else "")
+        amount_unit = defaults.round_to.text
+        administration = self._administration(table, drug, basis, amount_unit)
+        if administration is None:
+            return None
         return Regimen(
             id=self.rid, drug=drug, route=route, basis=basis,
             dose_unit=str(table["dose"]["unit"]).strip(), amount_unit=amount_unit,
             phases=tuple(phases), override_min=override[0], override_max=override[1],
-            sources=tuple(self.sources),
+            sources=tuple(self.sources), **administration,
         )
+
+    def _administration(self, table: dict, drug: str, basis: str, amount_unit: str) -> dict[str, Any] | None:
+        """Products, deviation limit, infusion, notes and cumulative
+        threshold of the regimen (issue: milligrams to millilitres)."""
+        rd, path = self.rd, self.path
+        fields: dict[str, Any] = {"max_deviation": self.default_deviation or Decimal(0)}
+        ok = True
+        listed = table.get("products", [])
+        if not isinstance(listed, list) or not all(isinstance(p, str) for p in listed):
+            rd.problem((*path, "products"), "must be a list of product ids, the default first")
+            listed, ok = [], False
+        uses = []
+        for pid in listed:
+            product = self.products.get(pid)
+            if product is None:
+                rd.problem((*path, "products"), f"'{pid[:40]}' is not a [products.<id>] table in this file")
+                ok = False
+            elif product.drug != drug:
+                rd.problem((*path, "products"), f"'{pid}' is {product.drug}, not {drug}")
+                ok = False
+            else:
+                self.cite(product.source)
+                uses.append(product_use(product, amount_unit))
+        fields["products"] = tuple(uses)
+        if uses and "max_deviation" not in table and self.default_deviation is None:
+            rd.problem((*path, "max_deviation"), "give max_deviation = { percent = ..., source = ... } "
+                                                 "here or at the top of the file")
+            ok = False
+        if "max_deviation" in table:
+            deviation = self._percent(table, "max_deviation")
+            ok = ok and deviation is not None
+            fields["max_deviation"] = deviation
+        if "infusion" in table:
+            rule = read_infusion(rd, table["infusion"], (*path, "infusion"), amount_unit)
+            if rule is None:
+                ok = False
+            else:
+                self.cite(rule.source)
+                fields["infusion"] = rule
+                if not uses or uses[0].product.form != "liquid":
+                    rd.problem((*path, "infusion"), "an infusion needs a liquid product to draw from")
+                    ok = False
+        notes = table.get("notes", [])
+        if not isinstance(notes, list) or not all(isinstance(n, str) and 0 < len(n) <= 400 for n in notes):
+            rd.problem((*path, "notes"), "must be a list of lines of text (at most 400 characters each)")
+            ok = False
+        fields["notes"] = tuple(n.strip() for n in notes) if ok else ()
+        if "cumulative_warning" in table:
+            w_path = (*path, "cumulative_warning")
+            threshold = read_quantity(rd, table["cumulative_warning"], w_path)
+            per = BASIS_UNITS[basis]
+            if threshold is None:
+                ok = False
+            elif per is None or threshold.unit.dimensionality != MASS / ureg.get_dimensionality(per):
+                rd.problem((*w_path, "unit"), f"a cumulative dose per basis unit, such as mg/{per or 'kg'}")
+                ok = False
+            else:
+                self.cite(threshold.source)
+                fields["cumulative_threshold"] = magnitude_in(
+                    Quantity(threshold.value, threshold.unit), f"{amount_unit}/{per}")
+                fields["cumulative_threshold_text"] = f"{threshold.value} {threshold.text}"
+        return fields if ok else None
+
+    def _percent(self, table: dict, key: str) -> Decimal | None:
+        value, source = read_percent(self.rd, table[key], (*self.path, key))
+        self.cite(source)
+        return value
+
 
     def _override(self, table: dict, phased: bool, dose: Decimal | None) -> tuple[Decimal | None, ...]:
         rd = self.rd
@@ -344,6 +422,16 @@ class _RegimenReader:
         return None, None, None, days, doses_per_day
 
 
+def read_percent(rd: FieldReader, data: Any, path: tuple[str, ...]) -> tuple[Decimal | None, str | None]:
+    """A {percent, source} table."""
+    table = rd.table(data, path, {"percent", "source"})
+    if table is None:
+        return None, None
+    value = rd.number(table, (*path, "percent"))
+    source = rd.text(table, (*path, "source"))
+    return (value, source) if value is not None and source is not None else (None, None)
+
+
 def _read_plans(rd: FieldReader, data: Any, regimens: dict[str, Regimen],
                 regimen_ids: set[str]) -> dict[str, PlanDefinition]:
     plans: dict[str, PlanDefinition] = {}
@@ -396,7 +484,12 @@ def parse_regimens(content: bytes, file: str) -> RegimenBook:
     document = read_toml(content, file)
     data = document.data
     rd = FieldReader(file, document)
-    rd.table(data, (), {"version", "default_plan", "plans", "regimens"})
+    rd.table(data, (), {"version", "default_plan", "max_deviation", "plans", "regimens", "products",
+                        "devices"})
+    devices = read_devices(rd, data.get("devices"))
+    products = read_products(rd, data.get("products"))
+    default_deviation = read_percent(rd, data["max_deviation"], ("max_deviation",))[0] \
+        if "max_deviation" in data else None
     version = rd.text(data, ("version",))
     raw_regimens = data.get("regimens")
     regimens: dict[str, Regimen] = {}
@@ -404,7 +497,7 @@ def parse_regimens(content: bytes, file: str) -> RegimenBook:
         rd.problem(("regimens",), "at least one [regimens.<id>] table is required")
         raw_regimens = {}
     for rid, raw in raw_regimens.items():
-        regimen = _RegimenReader(rd, rid).read(raw)
+        regimen = _RegimenReader(rd, rid, products, default_deviation).read(raw)
         if regimen is not None:
             regimens[rid] = regimen
     plans = _read_plans(rd, data.get("plans"), regimens, set(raw_regimens))
@@ -413,7 +506,8 @@ def parse_regimens(content: bytes, file: str) -> RegimenBook:
         rd.problem(("default_plan",), f"'{default_plan}' is not a [plans.<id>] table in this file")
     if rd.problems:
         raise RegimenFileError(rd.problems)
-    book = RegimenBook(file, version, default_plan, MappingProxyType(plans), MappingProxyType(regimens))
+    book = RegimenBook(file, version, default_plan, MappingProxyType(plans), MappingProxyType(regimens),
+                       tuple(devices.values()))
     for path, message in prove(book):
         rd.problem(path, message)
     if rd.problems:
