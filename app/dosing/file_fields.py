@@ -8,7 +8,6 @@ message` (`errors.FileProblem`) rather than raised.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,7 +16,7 @@ import pint
 
 from .errors import FileProblem
 from .rounding import plain
-from .toml_lines import key_lines, line_of
+from .toml_source import NotPlainNumber, TomlDocument
 from .units import ureg
 
 MAX_TEXT = 400
@@ -26,27 +25,20 @@ INTEGER_DIGITS = 7
 FRACTION_DIGITS = 6
 
 AMOUNT_KEYS = {"value", "unit", "source"}
-PLAIN_NUMBER = re.compile(r"[+-]?[0-9_]+(\.[0-9_]+)?")
-
-
-def plain_float(text: str) -> Decimal | str:
-    """TOML floats as exact decimals; one written with an exponent, inf or
-    nan stays text, so that the reader can refuse it on its line."""
-    return Decimal(text.replace("_", "")) if PLAIN_NUMBER.fullmatch(text) else text
 
 
 class FieldReader:
     """Reads typed values out of the parsed TOML, collecting every problem
     with its line instead of stopping at the first."""
 
-    def __init__(self, file: str, text: str) -> None:
+    def __init__(self, file: str, document: TomlDocument) -> None:
         self.file = file
-        self.lines = key_lines(text)
+        self.line_of = document.line_of
         self.problems: list[FileProblem] = []
 
     def problem(self, path: tuple[str, ...], message: str) -> None:
         self.problems.append(
-            FileProblem(self.file, line_of(self.lines, path), ".".join(path), message)
+            FileProblem(self.file, self.line_of(path), ".".join(path), message)
         )
 
     def table(self, data: Any, path: tuple[str, ...], allowed: set[str]) -> dict | None:
@@ -76,7 +68,8 @@ class FieldReader:
         allowed = (f"a plain decimal above zero with at most {INTEGER_DIGITS} digits before "
                    f"the point and {FRACTION_DIGITS} after, such as 0.5 or 1200")
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-            shown = f", not {value[:30]}" if isinstance(value, str) and path[-1] in data else ""
+            written = value.text if isinstance(value, NotPlainNumber) else value
+            shown = f", not {written[:30]}" if isinstance(written, str) and path[-1] in data else ""
             self.problem(path, f"must be {allowed}{shown}")
             return None
         number = Decimal(value) if isinstance(value, int) and abs(value) < 10**INTEGER_DIGITS else value

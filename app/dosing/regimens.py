@@ -19,7 +19,6 @@ plan is computed for the extreme patients the app accepts
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,12 +29,13 @@ from typing import Any
 import pint
 
 from .errors import FileProblem, RegimenFileError
-from .file_fields import FieldReader, WrittenQuantity, describe, plain_float, read_quantity
+from .file_fields import FieldReader, WrittenQuantity, describe, read_quantity
 from .infusions import read_infusion
 from .products import Product, product_use, read_devices, read_products
 from .regimen_model import BASIS_UNITS, Phase, PlanDefinition, PlanEntry, Regimen, RegimenBook
 from .regimen_proof import prove
 from .rounding import plain
+from .toml_source import read_toml
 from .units import MASS, TIME, Quantity, magnitude_in, ureg
 
 MAX_COUNT = 1000
@@ -478,14 +478,12 @@ def _read_plans(rd: FieldReader, data: Any, regimens: dict[str, Regimen],
     return plans
 
 
-def parse_regimens(text: str, file: str) -> RegimenBook:
-    """Parse, check and prove regimen-file text; raise `RegimenFileError`
+def parse_regimens(content: bytes, file: str) -> RegimenBook:
+    """Parse, check and prove regimen-file bytes; raise `RegimenFileError`
     listing every problem (file, line, field, what is allowed)."""
-    try:
-        data = tomllib.loads(text, parse_float=plain_float)
-    except tomllib.TOMLDecodeError as err:
-        raise RegimenFileError([FileProblem(file, None, "(syntax)", str(err))]) from err
-    rd = FieldReader(file, text)
+    document = read_toml(content, file)
+    data = document.data
+    rd = FieldReader(file, document)
     rd.table(data, (), {"version", "default_plan", "max_deviation", "plans", "regimens", "products",
                         "devices"})
     devices = read_devices(rd, data.get("devices"))
@@ -522,7 +520,7 @@ def load_regimens(path: str | Path) -> RegimenBook:
     fault, a missing or unreadable file included."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
+        content = Path(path).read_bytes()
+    except OSError as err:
         raise RegimenFileError([FileProblem(name, None, "(file)", f"cannot be read: {err}")]) from err
-    return parse_regimens(text, name)
+    return parse_regimens(content, name)
