@@ -100,7 +100,8 @@ def test_only_the_last_phase_may_be_open_ended(tmp_path):
 def test_duplicate_id_is_a_syntax_error_with_its_line(tmp_path):
     text = SHIPPED + '\n[regimens.ivig]\ndrug = "again"\n'
     problems, _ = problems_for(tmp_path, text)
-    assert problems[0].field == "(syntax)" and "line" in problems[0].message
+    assert problems[0].field == "regimens.ivig" and "declared twice (first on line" in problems[0].message
+    assert problems[0].line == len(text.splitlines()) - 1
 
 
 def test_syntax_error_names_the_line(tmp_path):

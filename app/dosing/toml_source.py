@@ -302,9 +302,8 @@ def _duplicate(scanner: _Scanner, line: int, file: str) -> FileProblem | None:
         if here and first is not None and not (first.kind == "table" and write.kind == "implicit"):
             first_line = scanner.line(first.pos)
             if write.kind == first.kind == "table":
-                header = f"[{_field(write.path)}]"
-                return FileProblem(file, line, "(syntax)",
-                                   f"{header} is declared twice (first on line {first_line})")
+                return FileProblem(file, line, _field(write.path),
+                                   f"this table is declared twice (first on line {first_line})")
             if write.kind == first.kind == "key":
                 return FileProblem(file, line, _field(write.path),
                                    f"is set twice (first on line {first_line})")
