@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from . import formatting
 from .cumulative import Cumulative, cumulative
@@ -19,11 +20,15 @@ from .measuring import Measure, measure
 from .products import Device, ProductUse
 from .regimen_model import Regimen
 
+if TYPE_CHECKING:
+    from .plan import DoseItem
+
 
 @dataclass(frozen=True)
 class Administration:
-    """How a regimen's doses are given. `measures` and `infusions` hold one
-    entry per dose item (None where there is no product or no infusion)."""
+    """How a regimen's doses are given. Every dose of a phase is the same
+    amount, so `measures` and `infusions` hold one entry per phase (None
+    where there is no product or no infusion); `of(item)` finds a dose's."""
 
     product: ProductUse | None
     measures: tuple[Measure | None, ...]
@@ -31,44 +36,55 @@ class Administration:
     cumulative: Cumulative | None
     warnings: tuple[str, ...]
 
+    def measure_of(self, item: DoseItem) -> Measure | None:
+        return self.measures[item.phase]
 
-def administer(regimen: Regimen, regimen_id: str, items: tuple, product_id: str | None,
+    def infusion_of(self, item: DoseItem) -> Infusion | None:
+        return self.infusions[item.phase]
+
+
+def _first_of_each_phase(items: tuple[DoseItem, ...], phases: int) -> list[DoseItem]:
+    firsts: list[DoseItem] = []
+    for item in items:
+        if item.phase == len(firsts):
+            firsts.append(item)
+            if len(firsts) == phases:
+                break
+    return firsts
+
+
+def administer(regimen: Regimen, regimen_id: str, items: tuple[DoseItem, ...], product_id: str | None,
                already_given: Decimal | None, devices: tuple[Device, ...], basis: Decimal,
                weight_kg: Decimal, bsa_m2: Decimal) -> Administration | FieldError:
-    """Measure, infuse and total the dose `items` of `regimen` (a
-    `plan.DoseItem` each), or the refusal of a dose that cannot be measured."""
+    """Measure, infuse and total the dose `items` of `regimen`, or the
+    refusal of a dose that cannot be measured."""
     use = regimen.product(product_id)
     unit = regimen.amount_unit
     warnings: list[str] = []
     measures: list[Measure | None] = []
     infusions: list[Infusion | None] = []
-    seen: dict[tuple[int, Decimal], tuple[Measure | None, Infusion | None]] = {}
-    for item in items:
-        key = (item.phase, item.amount)
-        if key not in seen:
-            phase = regimen.phases[item.phase]
-            taken = infused = None
-            if use is not None:
-                intended = min(item.exact, phase.dose_cap)
-                taken = measure(item.amount, intended, phase.dose_cap, use, devices)
-                if taken.measured <= 0:
-                    form = "tablet" if use.product.form == "tablet" else "graduation"
-                    return FieldError(f"product.{regimen_id}", (
-                        f"{regimen.drug}: {formatting.amount(item.amount, unit)} is less than the smallest "
-                        f"{form} of {use.product.name} can give; choose another product"))
-                if abs(taken.deviation_percent) > regimen.max_deviation:
-                    warnings.append(
-                        f"{regimen.drug}: {formatting.amount(taken.measured, unit)} measured for "
-                        f"{formatting.amount(intended, unit)} intended "
-                        f"({'+' if taken.deviation_percent > 0 else '−'}"
-                        f"{formatting.number(abs(taken.deviation_percent))}%), more than "
-                        f"{formatting.number(regimen.max_deviation)}% off")
-                if regimen.infusion is not None and taken.volume is not None:
-                    infused = infuse(regimen.infusion, taken.measured, taken.volume, use.strength,
-                                     weight_kg, bsa_m2, unit)
-                    warnings.extend(f"{regimen.drug}: {w}" for w in infused.warnings)
-            seen[key] = (taken, infused)
-        taken, infused = seen[key]
+    for item in _first_of_each_phase(items, len(regimen.phases)):
+        phase = regimen.phases[item.phase]
+        taken = infused = None
+        if use is not None:
+            intended = min(item.exact, phase.dose_cap)
+            taken = measure(item.amount, intended, phase.dose_cap, use, devices)
+            if taken.measured <= 0:
+                form = "tablet" if use.product.form == "tablet" else "graduation"
+                return FieldError(f"product.{regimen_id}", (
+                    f"{regimen.drug}: {formatting.amount(item.amount, unit)} is less than the smallest "
+                    f"{form} of {use.product.name} can give; choose another product"))
+            if abs(taken.deviation_percent) > regimen.max_deviation:
+                warnings.append(
+                    f"{regimen.drug}: {formatting.amount(taken.measured, unit)} measured for "
+                    f"{formatting.amount(intended, unit)} intended "
+                    f"({'+' if taken.deviation_percent > 0 else '−'}"
+                    f"{formatting.number(abs(taken.deviation_percent))}%), more than "
+                    f"{formatting.number(regimen.max_deviation)}% off")
+            if regimen.infusion is not None and taken.volume is not None:
+                infused = infuse(regimen.infusion, taken.measured, taken.volume, use.strength,
+                                 weight_kg, bsa_m2, unit)
+                warnings.extend(f"{regimen.drug}: {w}" for w in infused.warnings)
         measures.append(taken)
         infusions.append(infused)
     total = _cumulative(regimen, items, measures, already_given or Decimal(0), basis)
@@ -80,18 +96,16 @@ def administer(regimen: Regimen, regimen_id: str, items: tuple, product_id: str 
     return Administration(use, tuple(measures), tuple(infusions), total, tuple(dict.fromkeys(warnings)))
 
 
-def _cumulative(regimen: Regimen, items: tuple, measures: list[Measure | None],
+def _cumulative(regimen: Regimen, items: tuple[DoseItem, ...], measures: list[Measure | None],
                 already_given: Decimal, basis: Decimal) -> Cumulative | None:
     """Each dose counted once, each day of a daily run for its doses a day;
     None when a run is open-ended."""
+    if regimen.open_ended:
+        return None
     doses = []
-    for item, taken in zip(items, measures, strict=True):
-        if regimen.phases[item.phase].is_course:
-            times = 1
-        elif item.until is None:
-            return None
-        else:
-            times = ((item.until - item.date).days + 1) * item.doses_per_day
-        doses.append((item.amount if taken is None else taken.measured, times))
+    for index, phase in enumerate(regimen.phases):
+        taken = measures[index]
+        amount = next(i.amount for i in items if i.phase == index) if taken is None else taken.measured
+        times = phase.count if phase.is_course else phase.days * phase.doses_per_day
+        doses.append((amount, times))
     return cumulative(doses, already_given, basis, regimen.basis_unit, regimen.cumulative_threshold)
-

@@ -52,7 +52,7 @@ class Hydration:
     minutes: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class InfusionRule:
     """How a regimen's dose is infused, as written in `regimens.toml`."""
 

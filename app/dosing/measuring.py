@@ -17,7 +17,7 @@ Rules of `shared/clinical-reference.md`, second edition, section A:
 from __future__ import annotations
 
 from decimal import ROUND_CEILING, Decimal
-from functools import reduce
+from functools import lru_cache, reduce
 from typing import NamedTuple
 
 from .products import Device, ProductUse
@@ -69,6 +69,7 @@ def _gcd(a: Decimal, b: Decimal) -> Decimal:
     return a
 
 
+@lru_cache(maxsize=1024)
 def choose_vials(amount: Decimal, sizes: tuple[Decimal, ...]) -> tuple[tuple[Decimal, int], ...]:
     """The vials to open for `amount`: the least left over, then the fewest
     vials, as (size, count) from the largest size down."""
@@ -89,10 +90,12 @@ def choose_vials(amount: Decimal, sizes: tuple[Decimal, ...]) -> tuple[tuple[Dec
                                                                reverse=True) if step in counts)
 
 
+@lru_cache(maxsize=4096)
 def measure(amount: Decimal, intended: Decimal, cap: Decimal, use: ProductUse,
             devices: tuple[Device, ...]) -> Measure:
     """What is measured to give `amount` (the rounded dose) of product `use`,
-    never above `cap`, with its deviation from `intended`."""
+    never above `cap`, with its deviation from `intended`. Cached: the same
+    doses recur from patient to patient."""
     if use.product.form == "tablet":
         tablets = _tablets(amount, cap, use.strength, use.product.divisible)
         measured = tablets * use.strength

@@ -10,7 +10,8 @@ A device measures a liquid: its capacity and its graduation, in mL.
 
 Strengths are checked by dimension when the file is loaded and converted
 to the unit each regimen's amounts are in, so that a request only divides
-decimals.
+decimals. Each object is made once per file and compared by identity
+(`eq=False`), which keeps the measuring cache's keys cheap to hash.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .units import MASS, VOLUME, Quantity, magnitude_in
 Form = Literal["liquid", "tablet"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Device:
     """A measuring device: holds up to `capacity_ml`, marked every
     `graduation_ml`."""
@@ -36,7 +37,7 @@ class Device:
     graduation_ml: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Product:
     """A product as stocked: `strength` as written (value and unit) and, in
     mg, its vial sizes (empty when not listed)."""
@@ -52,7 +53,7 @@ class Product:
     source: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ProductUse:
     """A product as one regimen uses it: its strength in the regimen's
     amount unit per mL (a liquid) or per tablet, and its vial sizes in that
