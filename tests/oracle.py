@@ -1,7 +1,8 @@
-"""An independent oracle for the fuzz tests: the default plan's arithmetic
-written straight from shared/clinical-reference.md, sharing no code with
-the engine. Given the weight and BSA a response reports (after the test has
-checked them), it says what every amount must be."""
+"""An independent oracle for the fuzz tests: every plan's arithmetic written
+straight from shared/clinical-reference.md (the case plan, and section H of
+the second edition), sharing no code with the engine. Given the weight and
+BSA a response reports (after the test has checked them), it says what
+every amount must be."""
 
 from __future__ import annotations
 
@@ -11,16 +12,40 @@ from pathlib import Path
 
 D = Decimal
 
-# id: (dose per kg or m² per administration, basis, cap, increment), from the
-# reference's tables; prednisolone's doses are its taper steps.
-REFERENCE = {
-    "prednisolone": ([D(2), D("1.5"), D(1), D("0.75"), D("0.5"), D("0.35"), D("0.2")], "weight", D(60), D(1)),
-    "ivig": ([D(2)], "weight", D(70), D(1)),
-    "methotrexate": ([D(15)], "bsa", D(40), D("0.5")),
-    "pamidronate": ([D(1)], "weight", D(90), D(1)),
-    "cyclophosphamide": ([D(500)], "bsa", D(1200), D(10)),
-}
 COUNTS = {"prednisolone": 7, "ivig": 9, "methotrexate": 52, "pamidronate": 4, "cyclophosphamide": 6}
+PRINTO = [D(2), D("1.5"), D(1), D("0.75"), D("0.5"), D("0.35"), D("0.2")]
+# plan: {id: ([(dose per basis unit per dose, cap per dose, increment), ...] one per phase,
+#             basis, number of dated items, days from the plan's start to the first dose)}
+PLANS = {
+    "jdm_calcinosis": {
+        "prednisolone": ([(d, D(60), D(1)) for d in PRINTO], "weight", 7, 0),
+        "ivig": ([(D(2), D(70), D(1))], "weight", 9, 0),
+        "methotrexate": ([(D(15), D(40), D("0.5"))], "bsa", 52, 0),
+        "pamidronate": ([(D(1), D(90), D(1))], "weight", 4, 0),
+        "cyclophosphamide": ([(D(500), D(1200), D(10))], "bsa", 6, 0),
+    },
+    "jdm_carra_ivmp": {
+        "methylprednisolone": ([(D(30), D(1000), D(10))], "weight", 3, 0),
+        "prednisolone": ([(d, D(60), D(1)) for d in PRINTO], "weight", 7, 3),
+        "methotrexate": ([(D(15), D(40), D("0.5"))], "bsa", 52, 0),
+    },
+    "kawasaki_aha2017": {
+        "ivig": ([(D(2), D(100), D(1))], "weight", 1, 0),
+        # 80 mg/kg/day in 4 doses: 20 mg/kg a dose; 4,000 mg/day: 1,000 mg a dose.
+        "aspirin": ([(D(20), D(1000), D(5)), (D(5), D(81), D(1))], "weight", 2, 0),
+    },
+    "lupus_nephritis_nih": {
+        "methylprednisolone": ([(D(30), D(1000), D(10))], "weight", 3, 0),
+        "cyclophosphamide": ([(D(500), D(1500), D(10)), (D(750), D(1500), D(10))], "bsa", 6, 0),
+    },
+    "lupus_nephritis_mmf": {
+        "methylprednisolone": ([(D(30), D(1000), D(10))], "weight", 3, 0),
+        "mycophenolate": ([(D(600), D(1500), D(50))], "bsa", 1, 0),
+    },
+    "lupus_nephritis_eurolupus": {
+        "cyclophosphamide": ([(D(500), D(500), D(10))], "fixed", 6, 0),
+    },
+}
 TO_KG = {"kg": D(1), "g": D("0.001"), "lb": D("0.45359237")}
 TO_CM = {"cm": D(1), "m": D(100), "in": D("2.54")}
 
@@ -37,12 +62,12 @@ def amount(dose: Decimal, basis: Decimal, cap: Decimal, step: Decimal) -> Decima
 
 
 def expected_amounts(rid: str, weight_kg: Decimal, bsa_m2: Decimal,
-                     override: Decimal | None = None) -> list[Decimal]:
-    doses, basis, cap, step = REFERENCE[rid]
-    if override is not None:
-        doses = [override]
-    value = weight_kg if basis == "weight" else bsa_m2
-    return [amount(d, value, cap, step) for d in doses]
+                     override: Decimal | None = None, plan: str = "jdm_calcinosis") -> list[Decimal]:
+    """The amount of each phase of regimen `rid` of `plan`, in order."""
+    phases, basis, _, _ = PLANS[plan][rid]
+    value = {"weight": weight_kg, "bsa": bsa_m2, "fixed": D(1)}[basis]
+    return [amount(override if override is not None else dose, value, cap, step)
+            for dose, cap, step in phases]
 
 
 def mosteller(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
