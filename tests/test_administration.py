@@ -202,3 +202,35 @@ def test_malformed_administration_is_refused(tmp_path, old, new, field):
     problems, path = problems_for(tmp_path, edited(old, new))
     assert field in [p.field for p in problems]
     assert all(p.line for p in problems)
+
+
+def split_book(tmp_path, days):
+    path = tmp_path / "regimens.toml"
+    text = edited("every_months = 1, count = 9,", f"every_months = 1, count = 9, split_days = {days},")
+    path.write_text(text, encoding="utf-8")
+    return load_regimens(path)
+
+
+def test_a_course_split_over_two_days(tmp_path):
+    r, ivig = given_as(case(split_book(tmp_path, 2), weight="14.3", height="96"), "ivig")
+    # 2 g/kg x 14.3 kg = 28.6 g a course; 28.6 ÷ 2 = 14.3 -> 14 g on each of two days.
+    assert [(i.date, i.amount) for i in r.items[:4]] == [
+        (date(2027, 1, 31), 14), (date(2027, 2, 1), 14), (date(2027, 2, 28), 14), (date(2027, 3, 1), 14)]
+    assert len(r.items) == 18
+    assert r.calculation(r.items[0]) == (
+        "2 g/kg × 14.3 kg = 28.6 g; 28.6 g ÷ 2 days = 14.3 g a day, rounded to 14 g")
+    # 9 courses x 2 days x 14 g = 252 g.
+    assert ivig.cumulative.amount == 252
+
+
+def test_a_split_course_never_above_its_cap(tmp_path):
+    r, _ = given_as(case(split_book(tmp_path, 3), weight="40", height="150"), "ivig")
+    # 2 g/kg x 40 kg = 80 g, above 70 g; 70 ÷ 3 = 23.33 g a day -> 23 g (24 g would make 72 g).
+    assert {(i.amount, i.capped) for i in r.items} == {(23, True)}
+    assert 3 * r.items[0].amount <= 70
+
+
+def test_a_split_longer_than_the_interval_is_refused(tmp_path):
+    text = edited("every_days = 7, count = 52,", "every_days = 7, count = 52, split_days = 8,")
+    problems, _ = problems_for(tmp_path, text)
+    assert [p.field for p in problems] == ["regimens.methotrexate.schedule.split_days"]

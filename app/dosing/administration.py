@@ -106,6 +106,6 @@ def _cumulative(regimen: Regimen, items: tuple[DoseItem, ...], measures: list[Me
     for index, phase in enumerate(regimen.phases):
         taken = measures[index]
         amount = next(i.amount for i in items if i.phase == index) if taken is None else taken.measured
-        times = phase.count if phase.is_course else phase.days * phase.doses_per_day
+        times = phase.count * phase.split_days if phase.is_course else phase.days * phase.doses_per_day
         doses.append((amount, times))
     return cumulative(doses, already_given, basis, regimen.basis_unit, regimen.cumulative_threshold)

@@ -107,7 +107,8 @@ class RegimenPlan:
         unit = r.amount_unit
         per_time = phase.per is not None
         shared = per_time and phase.divided
-        total = item.exact * phase.doses_per_day if shared else item.exact
+        parts = phase.doses_per_day if shared else phase.split_days
+        total = item.exact * parts
         total_unit = f"{unit}/{phase.per}" if per_time else unit
         rule = formatting.amount(item.dose, r.dose_unit)
         if r.basis == "fixed":
@@ -117,9 +118,10 @@ class RegimenPlan:
         else:
             text = (f"{rule} × {formatting.amount(self.basis_value, r.basis_unit)} = "
                     f"{formatting.amount(total, total_unit)}")
-        if shared:
-            text = (f"{text}; {formatting.amount(total, unit)} ÷ {phase.doses_per_day} = "
-                    f"{formatting.amount(item.exact, unit)}")
+        if parts > 1:
+            over = "" if shared else " days"
+            text = (f"{text}; {formatting.amount(total, unit)} ÷ {parts}{over} = "
+                    f"{formatting.amount(item.exact, unit)}{'' if shared else ' a day'}")
         given = formatting.amount(item.amount, unit)
         if item.capped:
             cap = (f"{formatting.amount(phase.dose_cap, unit)} per dose" if phase.divided
@@ -202,8 +204,8 @@ def regimen_items(regimen: Regimen, basis: Decimal, override: Decimal | None,
                 dates = every_days(anchor, phase.every_days, done + phase.count + 1)
             else:
                 dates = every_months(anchor, phase.every_months, done + phase.count + 1)
-            items.extend(DoseItem(d, None, dose, exact, capped, amount, index, 1)
-                         for d in dates[done:-1])
+            items.extend(DoseItem(d + timedelta(days=k), None, dose, exact, capped, amount, index, 1)
+                         for d in dates[done:-1] for k in range(phase.split_days))
             done += phase.count
             day = dates[-1]
         else:

@@ -7,7 +7,9 @@ phases. Every shape a protocol needs is a sequence of phases
 
 - a course: `count` administrations every `every_days` days or every
   `every_months` calendar months (IVIG monthly x 9; methylprednisolone daily
-  x 3, the consecutive pulses);
+  x 3, the consecutive pulses), each given in one day or shared over
+  `split_days` consecutive days (each day's share rounded on its own, the
+  course never above its cap);
 - a daily run: given every day, `doses_per_day` times a day, for `days`
   days, or open-ended when it is the last phase (a prednisolone taper step;
   aspirin in 4 divided doses for 14 days; mycophenolate twice daily,
@@ -55,6 +57,8 @@ class Phase:
     count: int | None
     days: int | None
     doses_per_day: int
+    #: A course whose every administration is shared over this many days.
+    split_days: int
     condition: str | None
     #: The cap as written: value and unit (dimension of dose x basis).
     cap: Decimal

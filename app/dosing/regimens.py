@@ -44,7 +44,9 @@ MAX_WEEKS = 520
 MAX_EVERY_DAYS = 366
 MAX_EVERY_MONTHS = 120
 MAX_DOSES_PER_DAY = 24
-SCHEDULE_KEYS = {"every_days", "every_months", "count", "days", "weeks", "doses_per_day"}
+SCHEDULE_KEYS = {"every_days", "every_months", "count", "split_days", "days", "weeks", "doses_per_day"}
+#: A course split over consecutive days ends within the shortest month.
+MAX_SPLIT_DAYS = 28
 
 
 
@@ -299,7 +301,7 @@ class _RegimenReader:
         if None in (dose, frequency, cap, round_to, rhythm) or ("cap_per_dose" in table
                                                                  and cap_per_dose is None):
             return None
-        every_days, every_months, count, days, doses_per_day = rhythm
+        every_days, every_months, count, days, doses_per_day, split_days = rhythm
         if round_to.unit.dimensionality != MASS:
             rd.problem((*path, "round_to", "unit"), f"must be a mass such as mg or g, not {round_to.text}")
             return None
@@ -350,6 +352,9 @@ class _RegimenReader:
             # A per-day rule and cap, shared by the day's doses.
             dose_factor = dose_factor / doses_per_day
             cap_amount = cap_amount / doses_per_day
+        # A course given over consecutive days: each day's share, the course's cap shared.
+        dose_factor = dose_factor / split_days
+        cap_amount = cap_amount / split_days
         if cap_per_dose is not None:
             cpd_path = (*path, "cap_per_dose") if "cap_per_dose" in table else (*self.path, "cap_per_dose")
             if cap_per_dose.unit.dimensionality != MASS or doses_per_day == 1:
@@ -367,7 +372,7 @@ class _RegimenReader:
             cap_amount = min(cap_amount, per_dose)
         return Phase(
             dose=dose, frequency=frequency, every_days=every_days, every_months=every_months,
-            count=count, days=days, doses_per_day=doses_per_day, condition=condition,
+            count=count, days=days, doses_per_day=doses_per_day, split_days=split_days, condition=condition,
             cap=cap.value, cap_unit=cap.text,
             cap_per_dose=None if cap_per_dose is None else cap_per_dose.value,
             round_to=round_to.value, dose_factor=plain(dose_factor), dose_cap=plain(cap_amount),
@@ -375,8 +380,8 @@ class _RegimenReader:
         )
 
     def _rhythm(self, table: dict, path: tuple[str, ...], last: bool
-                ) -> tuple[int | None, int | None, int | None, int | None, int] | None:
-        """(every_days, every_months, count, days, doses_per_day) of a phase."""
+                ) -> tuple[int | None, int | None, int | None, int | None, int, int] | None:
+        """(every_days, every_months, count, days, doses_per_day, split_days) of a phase."""
         rd = self.rd
         course = [k for k in ("every_days", "every_months") if k in table]
         if len(course) == 2:
@@ -392,12 +397,18 @@ class _RegimenReader:
             every_months = rd.whole(table, (*path, "every_months"), MAX_EVERY_MONTHS) \
                 if "every_months" in table else None
             count = rd.whole(table, (*path, "count"), MAX_COUNT)
-            if None in (count, every_days or every_months):
+            split = rd.whole(table, (*path, "split_days"), MAX_SPLIT_DAYS) if "split_days" in table else 1
+            if None in (count, split, every_days or every_months):
                 return None
-            return every_days, every_months, count, None, 1
-        if "count" in table:
-            rd.problem((*path, "count"), "count needs every_days or every_months")
-            return None
+            if every_days is not None and split > every_days:
+                rd.problem((*path, "split_days"), f"a course given every {every_days} days cannot be split "
+                                                  f"over more than {every_days} days")
+                return None
+            return every_days, every_months, count, None, 1, split
+        for key in ("count", "split_days"):
+            if key in table:
+                rd.problem((*path, key), f"{key} needs a course: every_days or every_months")
+                return None
         if "days" in table and "weeks" in table:
             rd.problem(path, "give the length in days or in weeks, not both")
             return None
@@ -419,7 +430,7 @@ class _RegimenReader:
             doses_per_day = rd.whole(table, (*path, "doses_per_day"), MAX_DOSES_PER_DAY)
             if doses_per_day is None:
                 return None
-        return None, None, None, days, doses_per_day
+        return None, None, None, days, doses_per_day, 1
 
 
 def read_percent(rd: FieldReader, data: Any, path: tuple[str, ...]) -> tuple[Decimal | None, str | None]:
