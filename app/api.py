@@ -21,8 +21,9 @@ from .clock import clinic_today
 from .dosing import FieldError, InvalidInput, Plan, PlanRequest, compute_plan
 from .dosing.errors import merge_errors
 from .dosing.growth import GrowthCheck
-from .dosing.inputs import date_from_text
+from .dosing.inputs import date_from_text, decimal_from_text
 from .json_response import json_response
+from .request_text import echo, text_problem
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -40,8 +41,76 @@ class _BadBody(Exception):
     pass
 
 
+class _Number:
+    """A JSON number as written, kept as text: it becomes a `Decimal` only
+    through `decimal_from_text`, the same bounded rule (7 digits before the
+    point, 6 after, no sign or exponent) as a number typed in the form, so
+    that no digit string or exponent of any size reaches a conversion."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class _Object(dict):
+    """A JSON object that remembers the keys it was given more than once."""
+
+    duplicates: tuple[str, ...] = ()
+
+    @classmethod
+    def from_pairs(cls, pairs: list[tuple[str, Any]]) -> _Object:
+        obj = cls(pairs)
+        if len(obj) < len(pairs):
+            seen: set[str] = set()
+            obj.duplicates = tuple(dict.fromkeys(k for k, _ in pairs if k in seen or seen.add(k)))
+        return obj
+
+
 def _reject_constant(name: str) -> None:
     raise _BadBody(f"{name} is not a number JSON allows")
+
+
+def decode_body(raw: bytes) -> Any:
+    """The body as JSON: objects as `_Object`, numbers as `_Number`;
+    `_BadBody` if it is not UTF-8 JSON."""
+    try:
+        return json.loads(raw.decode("utf-8"), parse_float=_Number, parse_int=_Number,
+                          parse_constant=_reject_constant, object_pairs_hook=_Object.from_pairs)
+    except UnicodeDecodeError as err:
+        raise _BadBody(f"the body is not UTF-8 text ({err.reason} at byte {err.start})") from err
+    except (ValueError, RecursionError) as err:
+        raise _BadBody(f"the body is not valid JSON ({err})") from err
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def text_errors(data: Any) -> list[FieldError]:
+    """Every key given twice and every text that `text_problem` refuses,
+    anywhere in the decoded body, named by its path (`overrides.ivig`,
+    `regimens[0]`), with names from the body cut by `echo`."""
+    errors: list[FieldError] = []
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                errors.append(FieldError(path or "(body)", problem))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in reversed(list(enumerate(value))))
+        elif isinstance(value, _Object):
+            for key in value.duplicates:
+                errors.append(FieldError(_join(path, echo(key)), "is given more than once"))
+            for key, item in reversed(value.items()):
+                name = _join(path, echo(key))
+                problem = text_problem(key)
+                if problem:
+                    errors.append(FieldError(name, f"this name {problem}"))
+                stack.append((name, item))
+    return errors
 
 
 def _api_name(engine_name: str) -> str:
@@ -68,13 +137,17 @@ class _Fields:
         self.errors.append(FieldError(field, message))
 
     def number(self, value: Any, field: str, whole: bool = False) -> Decimal | None:
-        if isinstance(value, bool) or not isinstance(value, Decimal):
+        if not isinstance(value, _Number):
             self.fail(field, "must be a JSON number" + (" (whole)" if whole else ""))
             return None
-        if whole and value != value.to_integral_value():
+        number = decimal_from_text(field, value.text)
+        if isinstance(number, FieldError):
+            self.errors.append(number)
+            return None
+        if whole and number != number.to_integral_value():
             self.fail(field, "must be a whole number")
             return None
-        return value
+        return number
 
     def measure(self, data: dict, key: str, units: str) -> tuple[Decimal | None, str | None]:
         raw = data.get(key)
@@ -97,20 +170,19 @@ class _Fields:
 
 def parse_body(raw: bytes) -> tuple[PlanRequest | None, list[FieldError]]:
     """The request body as a `PlanRequest` (None when weight or height is
-    unusable) and the type errors found; `_BadBody` if it is no JSON object.
+    unusable, or when the body holds text that may not be used) and the
+    errors found; `_BadBody` if it is no JSON object.
     A field of the wrong type is replaced by its default so that the engine
     can still report on every other field."""
-    try:
-        data = json.loads(raw, parse_float=Decimal, parse_int=Decimal,
-                          parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as err:
-        raise _BadBody(f"the body is not valid JSON ({err})") from err
+    data = decode_body(raw)
     if not isinstance(data, dict):
         raise _BadBody("the body must be a JSON object")
+    refused_text = text_errors(data)
+    if refused_text:
+        return None, refused_text
     f = _Fields()
     for key in sorted(set(data) - FIELDS):
-        f.fail(key[:40] if key.strip() else "(field with an empty name)",
-               f"unknown field; allowed: {', '.join(sorted(FIELDS))}")
+        f.fail(echo(key), f"unknown field; allowed: {', '.join(sorted(FIELDS))}")
     weight, weight_unit = f.measure(data, "weight", '"kg", "g" or "lb"')
     height, height_unit = f.measure(data, "height", '"cm", "m" or "in"')
     start: date | None = clinic_today()

@@ -47,3 +47,39 @@ def test_headers_on_error_responses(client, method, path, status):
     assert response.headers["Cache-Control"] == "no-store"
     assert "Set-Cookie" not in response.headers
     assert "<script" not in response.get_data(as_text=True)
+
+
+# Issue 12, items 1 and 2 on the pages: text and numbers in the query string.
+
+SHEET = "/sheet?weight=14&weight_unit=kg&height=96&height_unit=cm&start=2027-01-31&regimen=ivig"
+
+
+def errors_on_page(response):
+    html = response.get_data(as_text=True)
+    return re.sub(r"\s+", " ", re.sub("<[^>]+>", " ", html.split("Please correct")[1].split("</ul>")[0]))
+
+
+@pytest.mark.parametrize("extra,shown", [
+    ("&%ED%A0%80=1", "form: unknown parameter &#39;%ED%A0%80&#39;"),
+    ("&a%00%0Ab=1", "form: unknown parameter &#39;a\\x00\\nb&#39;"),
+    ("&" + "k" * 3000 + "=1", "form: unknown parameter &#39;" + "k" * 40 + "…&#39;"),
+    ("&regimen=" + "i" * 3000, "regimen: is longer than 64 characters"),
+    ("&sex=%EF%BF%BD", "sex: holds something that is not UTF-8 text"),
+])
+def test_query_text_is_refused_and_echoed_short(client, extra, shown):
+    response = client.get(SHEET + extra)
+    assert response.status_code == 422
+    assert shown in errors_on_page(response)
+    assert "i" * 65 not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("field", ["weight", "height", "age_years", "dose.ivig"])
+@pytest.mark.parametrize("number", ["1e1000000", "1E3000000", "-1e1000000", "1" + "0" * 3000,
+                                    "0." + "0" * 3000 + "1", "9.9e999999999"])
+def test_query_numbers_are_bounded_before_conversion(client, field, number):
+    query = dict(weight="14", weight_unit="kg", height="96", height_unit="cm", start="2027-01-31",
+                 regimen="ivig", age_years="3", age_months="6", sex="female")
+    query[field] = number
+    response = client.get("/sheet", query_string=query)
+    assert response.status_code == 422
+    assert f"{field}: must be" in errors_on_page(response)
