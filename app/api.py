@@ -23,7 +23,7 @@ from .dosing.errors import merge_errors
 from .dosing.growth import GrowthCheck
 from .dosing.inputs import date_from_text, decimal_from_text
 from .json_response import json_response
-from .request_text import echo, text_problem
+from .request_text import MAX_ERRORS, echo, text_problem
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -35,6 +35,11 @@ API_NAMES = {
     "height": "height.value", "height_unit": "height.unit",
     "start": "start_date", "age_years": "age.years", "age_months": "age.months",
 }
+
+
+#: The most entries a list or object of the body may hold: no field needs
+#: more than one entry per regimen.
+MAX_ENTRIES = 64
 
 
 class _BadBody(Exception):
@@ -83,33 +88,51 @@ def decode_body(raw: bytes) -> Any:
         raise _BadBody(f"the body is not valid JSON ({err})") from err
 
 
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+class _Place:
+    """Where a value sits in the body: its parent's place and its key or
+    index; named (`overrides.ivig`, `regimens[0]`) only when at fault."""
+
+    __slots__ = ("parent", "step")
+
+    def __init__(self, parent: _Place | None, step: str | int) -> None:
+        self.parent, self.step = parent, step
+
+    def name(self, last: str | int | None = None) -> str:
+        steps: list[str | int] = [] if last is None else [last]
+        place: _Place | None = self
+        while place is not None and place.parent is not None:
+            steps.append(place.step)
+            place = place.parent
+        text = ""
+        for step in reversed(steps):
+            text += f"[{step}]" if isinstance(step, int) else (f".{echo(step)}" if text else echo(step))
+        return text or "(body)"
 
 
-def text_errors(data: Any) -> list[FieldError]:
-    """Every key given twice and every text that `text_problem` refuses,
-    anywhere in the decoded body, named by its path (`overrides.ivig`,
+def structure_errors(data: Any) -> list[FieldError]:
+    """Every key given twice, every list or object of more than
+    `MAX_ENTRIES` entries and every text that `text_problem` refuses,
+    anywhere in the decoded body (up to `MAX_ERRORS` of them), named by its path (`overrides.ivig`,
     `regimens[0]`), with names from the body cut by `echo`."""
     errors: list[FieldError] = []
-    stack: list[tuple[str, Any]] = [("", data)]
-    while stack:
-        path, value = stack.pop()
+    stack: list[tuple[_Place, Any]] = [(_Place(None, ""), data)]
+    while stack and len(errors) < MAX_ERRORS:
+        place, value = stack.pop()
         if isinstance(value, str):
             problem = text_problem(value)
             if problem:
-                errors.append(FieldError(path or "(body)", problem))
+                errors.append(FieldError(place.name(), problem))
+        elif isinstance(value, list | dict) and len(value) > MAX_ENTRIES:
+            errors.append(FieldError(place.name(), f"holds more than {MAX_ENTRIES} entries"))
         elif isinstance(value, list):
-            stack.extend((f"{path}[{i}]", item) for i, item in reversed(list(enumerate(value))))
+            stack.extend((_Place(place, i), item) for i, item in reversed(list(enumerate(value))))
         elif isinstance(value, _Object):
-            for key in value.duplicates:
-                errors.append(FieldError(_join(path, echo(key)), "is given more than once"))
+            errors.extend(FieldError(place.name(key), "is given more than once") for key in value.duplicates)
             for key, item in reversed(value.items()):
-                name = _join(path, echo(key))
                 problem = text_problem(key)
                 if problem:
-                    errors.append(FieldError(name, f"this name {problem}"))
-                stack.append((name, item))
+                    errors.append(FieldError(place.name(key), f"this name {problem}"))
+                stack.append((_Place(place, key), item))
     return errors
 
 
@@ -120,7 +143,10 @@ def _api_name(engine_name: str) -> str:
 
 
 def _errors(errors: list[FieldError], status: int, growth: GrowthCheck | None = None):
-    body: dict[str, Any] = {"errors": [{"field": e.field, "message": e.message} for e in errors]}
+    shown = [{"field": e.field, "message": e.message} for e in errors[:MAX_ERRORS]]
+    if len(errors) >= MAX_ERRORS:
+        shown.append({"field": "(body)", "message": f"only the first {MAX_ERRORS} problems are listed"})
+    body: dict[str, Any] = {"errors": shown}
     if growth is not None:
         body.update(growth_json(growth))
     return json_response(body, status)
@@ -177,11 +203,11 @@ def parse_body(raw: bytes) -> tuple[PlanRequest | None, list[FieldError]]:
     data = decode_body(raw)
     if not isinstance(data, dict):
         raise _BadBody("the body must be a JSON object")
-    refused_text = text_errors(data)
-    if refused_text:
-        return None, refused_text
+    refused = structure_errors(data)
+    if refused:
+        return None, refused
     f = _Fields()
-    for key in sorted(set(data) - FIELDS):
+    for key in sorted(set(data) - FIELDS)[:MAX_ERRORS]:
         f.fail(echo(key), f"unknown field; allowed: {', '.join(sorted(FIELDS))}")
     weight, weight_unit = f.measure(data, "weight", '"kg", "g" or "lb"')
     height, height_unit = f.measure(data, "height", '"cm", "m" or "in"')

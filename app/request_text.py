@@ -17,6 +17,9 @@ import re
 MAX_TEXT = 64
 #: The longest name shown back in an error, in characters (then "…").
 MAX_ECHO = 40
+#: The most errors listed in one answer: a 16 KiB body of 1,500 unknown
+#: keys would otherwise be answered with 250 KB of errors.
+MAX_ERRORS = 20
 
 _NOT_TEXT = re.compile("[\ud800-\udfff\ufffd]")
 

@@ -297,3 +297,25 @@ def test_every_number_is_bounded_before_conversion(client, field, number):
     assert response.status_code == 422
     assert {"field": field, "message": "must be a plain number such as 14 or 14.5 "
                                        "(digits and at most one point)"} in response.get_json()["errors"]
+
+
+def test_a_body_of_many_problems_lists_twenty(client):
+    body = {**CASE, "overrides": {f"id{n}": {"dose": 1} for n in range(30)},
+            "regimens": [f"\ud800{n}" for n in range(30)]}
+    response = client.post("/api/v1/plan", data=__import__("json").dumps(body),
+                           content_type="application/json")
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert len(errors) == 21 and errors[-1] == {"field": "(body)",
+                                               "message": "only the first 20 problems are listed"}
+
+
+@pytest.mark.parametrize("change,field", [
+    ({"overrides": {f"id{n}": {"dose": 1} for n in range(65)}}, "overrides"),
+    ({"regimens": ["ivig"] * 65}, "regimens"),
+    ({f"k{n}": 1 for n in range(70)}, "(body)"),
+])
+def test_lists_and_objects_are_bounded_in_entries(client, change, field):
+    response = post(client, {**CASE, **change})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [{"field": field, "message": "holds more than 64 entries"}]

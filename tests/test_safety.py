@@ -83,3 +83,12 @@ def test_query_numbers_are_bounded_before_conversion(client, field, number):
     response = client.get("/sheet", query_string=query)
     assert response.status_code == 422
     assert f"{field}: must be" in errors_on_page(response)
+
+
+def test_every_hostile_input_of_the_benchmark_is_refused_or_answered():
+    """bench/hostile.py times these; here only their answers are checked."""
+    from bench.hostile import measure
+
+    results = measure(runs=1)
+    assert len(results) >= 20
+    assert all(status in (200, 400, 422) for _, _, status in results), results
