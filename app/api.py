@@ -15,7 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, abort, current_app, request
+from werkzeug.exceptions import UnsupportedMediaType
 
 from .clock import clinic_today
 from .dosing import FieldError, InvalidInput, Plan, PlanRequest, compute_plan
@@ -29,6 +30,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 FIELDS = {"weight", "height", "start_date", "bsa_formula", "regimens", "overrides", "age", "sex",
           "confirm_implausible"}
+#: Optional fields whose explicit null is refused rather than read as "not
+#: given" (weight, height, age and confirm_implausible refuse it by type).
+NULL_IS_NOT_DEFAULT = ("start_date", "bsa_formula", "regimens", "overrides", "sex")
 #: The engine's field names, as this API calls them.
 API_NAMES = {
     "weight": "weight.value", "weight_unit": "weight.unit",
@@ -209,6 +213,10 @@ def parse_body(raw: bytes) -> tuple[PlanRequest | None, list[FieldError]]:
     f = _Fields()
     for key in sorted(set(data) - FIELDS)[:MAX_ERRORS]:
         f.fail(echo(key), f"unknown field; allowed: {', '.join(sorted(FIELDS))}")
+    for key in NULL_IS_NOT_DEFAULT:
+        if key in data and data[key] is None:
+            f.fail(key, "must not be null: leave the field out to use its default")
+            del data[key]
     weight, weight_unit = f.measure(data, "weight", '"kg", "g" or "lb"')
     height, height_unit = f.measure(data, "height", '"cm", "m" or "in"')
     start: date | None = clinic_today()
@@ -301,10 +309,25 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     }
 
 
+def read_body() -> bytes:
+    """The body, refused with 413 when over `MAX_CONTENT_LENGTH` whether
+    its length was declared or it came in chunks (Werkzeug stops reading a
+    chunked body at the limit, which would cut it rather than refuse it),
+    and with 415 unless it is declared application/json in UTF-8."""
+    data = request.get_data(cache=False)
+    if (request.content_length is None and len(data) >= current_app.config["MAX_CONTENT_LENGTH"]
+            and request.environ["wsgi.input"].read(1)):
+        abort(413)
+    if request.mimetype != "application/json" or \
+            request.mimetype_params.get("charset", "utf-8").lower() != "utf-8":
+        raise UnsupportedMediaType("the body must be sent as Content-Type: application/json (UTF-8)")
+    return data
+
+
 @bp.post("/plan")
 def plan():
     try:
-        req, errors = parse_body(request.get_data(cache=False))
+        req, errors = parse_body(read_body())
     except _BadBody as err:
         return _errors([FieldError("(body)", str(err))], 400)
     growth = None

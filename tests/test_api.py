@@ -319,3 +319,86 @@ def test_lists_and_objects_are_bounded_in_entries(client, change, field):
     response = post(client, {**CASE, **change})
     assert response.status_code == 422
     assert response.get_json()["errors"] == [{"field": field, "message": "holds more than 64 entries"}]
+
+
+# Issue 12, item 7: the API as strict as the pages.
+
+@pytest.mark.parametrize("field", ["regimens", "start_date", "bsa_formula", "overrides", "sex"])
+def test_explicit_null_is_refused_not_read_as_the_default(client, field):
+    response = post(client, {**CASE, field: None})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [
+        {"field": field, "message": "must not be null: leave the field out to use its default"}]
+
+
+@pytest.mark.parametrize("change,field", [
+    ({"weight": None}, "weight"), ({"height": None}, "height"), ({"age": None}, "age"),
+    ({"weight": {"value": None, "unit": "kg"}}, "weight.value"),
+    ({"weight": {"value": 14, "unit": None}}, "weight.unit"),
+    ({"age": {"years": None, "months": 0}}, "age.years"),
+    ({"overrides": {"ivig": None}}, "overrides.ivig.dose"),
+    ({"overrides": {"ivig": {"dose": None}}}, "overrides.ivig.dose"),
+])
+def test_null_anywhere_else_is_a_field_error(client, change, field):
+    response = post(client, {**CASE, "regimens": ["ivig"], **change})
+    assert response.status_code == 422
+    assert field in [e["field"] for e in response.get_json()["errors"]]
+
+
+@pytest.mark.parametrize("raw,field", [
+    (b'{"weight": {"value": 14, "unit": "kg"}, "weight": {"value": 41, "unit": "kg"}, '
+     b'"height": {"value": 96, "unit": "cm"}}', "weight"),
+    (b'{"weight": {"value": 14, "value": 41, "unit": "kg"}, "height": {"value": 96, "unit": "cm"}}',
+     "weight.value"),
+    (b'{"weight": {"value": 14, "unit": "kg"}, "height": {"value": 96, "unit": "cm"}, '
+     b'"overrides": {"ivig": {"dose": 1}, "ivig": {"dose": 2}}, "regimens": ["ivig"]}', "overrides.ivig"),
+])
+def test_duplicate_keys_are_refused_naming_the_key(client, raw, field):
+    response = raw_post(client, raw)
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [{"field": field, "message": "is given more than once"}]
+
+
+@pytest.mark.parametrize("content_type", [
+    None, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+    "application/json-patch+json", "application/json; charset=iso-8859-1", "text/json"])
+def test_a_body_not_declared_json_is_415(client, content_type):
+    import json
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    response = client.post("/api/v1/plan", data=json.dumps(CASE), headers=headers)
+    assert response.status_code == 415
+    assert response.get_json()["errors"][0]["field"] == "(request)"
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8",
+                                          "Application/JSON; charset=UTF-8"])
+def test_json_in_utf8_is_accepted(client, content_type):
+    import json
+    response = client.post("/api/v1/plan", data=json.dumps(CASE), headers={"Content-Type": content_type})
+    assert response.status_code == 200
+
+
+def chunked_post(client, body):
+    """As a production server passes a body sent with Transfer-Encoding:
+    chunked: no Content-Length, and the stream ends where the body ends."""
+    import io
+    return client.post("/api/v1/plan", input_stream=io.BytesIO(body),
+                       headers={"Transfer-Encoding": "chunked", "Content-Type": "application/json"},
+                       environ_overrides={"wsgi.input_terminated": True})
+
+
+def test_chunked_body_over_16_kib_is_413_like_with_content_length(client):
+    import json
+    body = json.dumps(CASE).encode() + b" " * 20_000
+    assert client.post("/api/v1/plan", data=body, content_type="application/json").status_code == 413
+    response = chunked_post(client, body)
+    assert response.status_code == 413
+    assert response.get_json()["errors"][0]["message"]
+
+
+def test_chunked_body_within_the_limit_is_read_whole(client):
+    import json
+    assert chunked_post(client, json.dumps(CASE).encode() + b" " * (16 * 1024 - 200)).status_code == 200
+    exactly = json.dumps(CASE).encode()
+    exactly += b" " * (16 * 1024 - len(exactly))
+    assert chunked_post(client, exactly).status_code == 200

@@ -6,6 +6,8 @@ import re
 import pytest
 from conftest import ROOT
 
+from app.security import HEADERS
+
 LOG = ROOT / "docs" / "safety.md"
 
 
@@ -92,3 +94,70 @@ def test_every_hostile_input_of_the_benchmark_is_refused_or_answered():
     results = measure(runs=1)
     assert len(results) >= 20
     assert all(status in (200, 400, 422) for _, _, status in results), results
+
+
+# Issue 12, item 8: every status the app gives carries its headers.
+
+def test_405_carries_allow(client):
+    response = client.get("/api/v1/plan")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"OPTIONS", "POST"}
+    response = client.delete("/")
+    assert response.status_code == 405 and set(response.headers["Allow"].split(", ")) == {
+        "GET", "HEAD", "OPTIONS"}
+
+
+@pytest.mark.parametrize("path,allow", [("/api/v1/plan", "OPTIONS, POST"), ("/", "GET, HEAD, OPTIONS"),
+                                        ("/sheet", "GET, HEAD, OPTIONS")])
+def test_options_is_204_with_allow_and_the_security_headers(client, path, allow):
+    response = client.options(path)
+    assert response.status_code == 204
+    assert set(response.headers["Allow"].split(", ")) == set(allow.split(", "))
+    assert response.get_data() == b"" and "Content-Type" not in response.headers
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+@pytest.fixture(scope="module")
+def failing_client():
+    from app import create_app
+
+    app = create_app({"REGIMENS": str(ROOT / "regimens.toml")})
+    app.add_url_rule("/api/v1/fail", "fail_api", lambda: 1 / 0)
+    app.add_url_rule("/fail", "fail_page", lambda: 1 / 0)
+    return app.test_client()
+
+
+CASE_JSON = ('{"weight": {"value": 14, "unit": "kg"}, "height": {"value": 96, "unit": "cm"}, '
+             '"start_date": "2027-01-31", "regimens": ["ivig"]}')
+EVERY_STATUS = [
+    ("get", "/", {}, 200), ("get", SHEET, {}, 200),
+    ("post", "/api/v1/plan", {"data": CASE_JSON, "content_type": "application/json"}, 200),
+    ("options", "/api/v1/plan", {}, 204), ("options", "/", {}, 204),
+    ("post", "/api/v1/plan", {"data": "{", "content_type": "application/json"}, 400),
+    ("get", "/nowhere", {}, 404), ("get", "/api/v1/nowhere", {}, 404),
+    ("get", "/api/v1/plan", {}, 405), ("post", "/sheet", {}, 405),
+    ("post", "/api/v1/plan", {"data": "x" * 20_000, "content_type": "application/json"}, 413),
+    ("get", "/sheet?x=" + "y" * 5000, {}, 414), ("get", "/api/v1/plan?x=" + "y" * 5000, {}, 414),
+    ("post", "/api/v1/plan", {"data": CASE_JSON, "content_type": "text/plain"}, 415),
+    ("post", "/api/v1/plan", {"data": "{}", "content_type": "application/json"}, 422),
+    ("get", "/sheet?weight=x", {}, 422),
+    ("get", "/fail", {}, 500), ("get", "/api/v1/fail", {}, 500),
+]
+
+
+@pytest.mark.parametrize("method,path,kwargs,status", EVERY_STATUS,
+                         ids=[f"{s}-{m}-{p[:20]}" for m, p, _, s in EVERY_STATUS])
+def test_every_status_carries_the_security_headers_and_a_charset(failing_client, method, path, kwargs,
+                                                                  status):
+    response = getattr(failing_client, method)(path, **kwargs)
+    assert response.status_code == status
+    for name, value in HEADERS.items():
+        assert response.headers[name] == value
+    if status == 204:
+        assert response.get_data() == b""
+    else:
+        assert response.mimetype_params.get("charset") == "utf-8", response.headers["Content-Type"]
+        assert response.mimetype == ("application/json" if path.startswith("/api/") else "text/html")
+    if status == 405:
+        assert "Allow" in response.headers
