@@ -24,6 +24,7 @@ from .dosing.errors import merge_errors
 from .dosing.growth import GrowthCheck
 from .dosing.inputs import date_from_text, decimal_from_text
 from .json_response import json_response
+from .openapi import document
 from .request_text import MAX_ERRORS, echo, text_problem
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -223,6 +224,8 @@ def parse_body(raw: bytes) -> tuple[PlanRequest | None, list[FieldError]]:
     if "start_date" in data:
         text = f.text(data, "start_date", None)
         parsed = date_from_text("start_date", text) if text is not None else None
+        if text is not None and text != text.strip():
+            parsed = FieldError("start_date", "must be a date written YYYY-MM-DD, with no spaces")
         if isinstance(parsed, FieldError):
             f.errors.append(parsed)
             parsed = None
@@ -340,3 +343,9 @@ def plan():
     if errors:
         return _errors(errors, 422, growth)
     return json_response(plan_json(result))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The API's contract (`app/openapi.py`)."""
+    return json_response(document(current_app.extensions["regimens"]))

@@ -93,6 +93,7 @@ def test_override(client):
     ({"start_date": "2027-02-29"}, "start_date"),
     ({"start_date": "31/01/2027"}, "start_date"),
     ({"start_date": 20270131}, "start_date"),
+    ({"start_date": " 2027-01-31"}, "start_date"),
     ({"bsa_formula": "costeff"}, "bsa_formula"),
     ({"regimens": ["mtx"]}, "regimens"),
     ({"regimens": "ivig"}, "regimens"),
