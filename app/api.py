@@ -1,11 +1,15 @@
-"""`POST /api/v1/plan`: JSON in, JSON out.
+"""`POST /api/v1/plan`: JSON in, JSON out; `GET /api/v1/openapi.json`, its
+contract (`app/openapi.py`).
 
 Parses and type-checks the body, calls the engine, and writes the plan with
 exact decimal numbers, the growth check (`growth`, null when not done) and
-its `warnings`. Anything wrong is a 400 (not JSON, or not an object) or 422
-(a field at fault) with {"errors": [{"field", "message"}]}; when the growth
-check was done, a 422 also carries `growth` and `warnings`, so that a client
-can show why `confirm_implausible` is needed.
+its `warnings`. Anything wrong is a 400 (not UTF-8 JSON, or not an object),
+413 (over 16 KiB, declared or chunked), 415 (not application/json) or 422
+(a field at fault: a wrong type, a null, a key given twice, text that may
+not be used, a number not written as a plain decimal) with
+{"errors": [{"field", "message"}]}; when the growth check was done, a 422
+also carries `growth` and `warnings`, so that a client can show why
+`confirm_implausible` is needed.
 """
 
 from __future__ import annotations
