@@ -1,11 +1,15 @@
-"""`POST /api/v1/plan`: JSON in, JSON out.
+"""`POST /api/v1/plan`: JSON in, JSON out; `GET /api/v1/openapi.json`, its
+contract (`app/openapi.py`).
 
 Parses and type-checks the body, calls the engine, and writes the plan with
 exact decimal numbers, the growth check (`growth`, null when not done) and
-its `warnings`. Anything wrong is a 400 (not JSON, or not an object) or 422
-(a field at fault) with {"errors": [{"field", "message"}]}; when the growth
-check was done, a 422 also carries `growth` and `warnings`, so that a client
-can show why `confirm_implausible` is needed.
+its `warnings`. Anything wrong is a 400 (not UTF-8 JSON, or not an object),
+413 (over 16 KiB, declared or chunked), 415 (not application/json) or 422
+(a field at fault: a wrong type, a null, a key given twice, text that may
+not be used, a number not written as a plain decimal) with
+{"errors": [{"field", "message"}]}; when the growth check was done, a 422
+also carries `growth` and `warnings`, so that a client can show why
+`confirm_implausible` is needed.
 """
 
 from __future__ import annotations
@@ -15,19 +19,25 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, abort, current_app, request
+from werkzeug.exceptions import UnsupportedMediaType
 
 from .clock import clinic_today
 from .dosing import FieldError, InvalidInput, Plan, PlanRequest, compute_plan
 from .dosing.errors import merge_errors
 from .dosing.growth import GrowthCheck
-from .dosing.inputs import date_from_text
+from .dosing.inputs import date_from_text, decimal_from_text
 from .json_response import json_response
+from .openapi import document
+from .request_text import MAX_ERRORS, echo, text_problem
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 FIELDS = {"weight", "height", "start_date", "bsa_formula", "regimens", "overrides", "age", "sex",
           "confirm_implausible"}
+#: Optional fields whose explicit null is refused rather than read as "not
+#: given" (weight, height, age and confirm_implausible refuse it by type).
+NULL_IS_NOT_DEFAULT = ("start_date", "bsa_formula", "regimens", "overrides", "sex")
 #: The engine's field names, as this API calls them.
 API_NAMES = {
     "weight": "weight.value", "weight_unit": "weight.unit",
@@ -36,12 +46,103 @@ API_NAMES = {
 }
 
 
+#: The most entries a list or object of the body may hold: no field needs
+#: more than one entry per regimen.
+MAX_ENTRIES = 64
+
+
 class _BadBody(Exception):
     pass
 
 
+class _Number:
+    """A JSON number as written, kept as text: it becomes a `Decimal` only
+    through `decimal_from_text`, the same bounded rule (7 digits before the
+    point, 6 after, no sign or exponent) as a number typed in the form, so
+    that no digit string or exponent of any size reaches a conversion."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class _Object(dict):
+    """A JSON object that remembers the keys it was given more than once."""
+
+    duplicates: tuple[str, ...] = ()
+
+    @classmethod
+    def from_pairs(cls, pairs: list[tuple[str, Any]]) -> _Object:
+        obj = cls(pairs)
+        if len(obj) < len(pairs):
+            seen: set[str] = set()
+            obj.duplicates = tuple(dict.fromkeys(k for k, _ in pairs if k in seen or seen.add(k)))
+        return obj
+
+
 def _reject_constant(name: str) -> None:
     raise _BadBody(f"{name} is not a number JSON allows")
+
+
+def decode_body(raw: bytes) -> Any:
+    """The body as JSON: objects as `_Object`, numbers as `_Number`;
+    `_BadBody` if it is not UTF-8 JSON."""
+    try:
+        return json.loads(raw.decode("utf-8"), parse_float=_Number, parse_int=_Number,
+                          parse_constant=_reject_constant, object_pairs_hook=_Object.from_pairs)
+    except UnicodeDecodeError as err:
+        raise _BadBody(f"the body is not UTF-8 text ({err.reason} at byte {err.start})") from err
+    except (ValueError, RecursionError) as err:
+        raise _BadBody(f"the body is not valid JSON ({err})") from err
+
+
+class _Place:
+    """Where a value sits in the body: its parent's place and its key or
+    index; named (`overrides.ivig`, `regimens[0]`) only when at fault."""
+
+    __slots__ = ("parent", "step")
+
+    def __init__(self, parent: _Place | None, step: str | int) -> None:
+        self.parent, self.step = parent, step
+
+    def name(self, last: str | int | None = None) -> str:
+        steps: list[str | int] = [] if last is None else [last]
+        place: _Place | None = self
+        while place is not None and place.parent is not None:
+            steps.append(place.step)
+            place = place.parent
+        text = ""
+        for step in reversed(steps):
+            text += f"[{step}]" if isinstance(step, int) else (f".{echo(step)}" if text else echo(step))
+        return text or "(body)"
+
+
+def structure_errors(data: Any) -> list[FieldError]:
+    """Every key given twice, every list or object of more than
+    `MAX_ENTRIES` entries and every text that `text_problem` refuses,
+    anywhere in the decoded body (up to `MAX_ERRORS` of them), named by its path (`overrides.ivig`,
+    `regimens[0]`), with names from the body cut by `echo`."""
+    errors: list[FieldError] = []
+    stack: list[tuple[_Place, Any]] = [(_Place(None, ""), data)]
+    while stack and len(errors) < MAX_ERRORS:
+        place, value = stack.pop()
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                errors.append(FieldError(place.name(), problem))
+        elif isinstance(value, list | dict) and len(value) > MAX_ENTRIES:
+            errors.append(FieldError(place.name(), f"holds more than {MAX_ENTRIES} entries"))
+        elif isinstance(value, list):
+            stack.extend((_Place(place, i), item) for i, item in reversed(list(enumerate(value))))
+        elif isinstance(value, _Object):
+            errors.extend(FieldError(place.name(key), "is given more than once") for key in value.duplicates)
+            for key, item in reversed(value.items()):
+                problem = text_problem(key)
+                if problem:
+                    errors.append(FieldError(place.name(key), f"this name {problem}"))
+                stack.append((_Place(place, key), item))
+    return errors
 
 
 def _api_name(engine_name: str) -> str:
@@ -51,7 +152,10 @@ def _api_name(engine_name: str) -> str:
 
 
 def _errors(errors: list[FieldError], status: int, growth: GrowthCheck | None = None):
-    body: dict[str, Any] = {"errors": [{"field": e.field, "message": e.message} for e in errors]}
+    shown = [{"field": e.field, "message": e.message} for e in errors[:MAX_ERRORS]]
+    if len(errors) >= MAX_ERRORS:
+        shown.append({"field": "(body)", "message": f"only the first {MAX_ERRORS} problems are listed"})
+    body: dict[str, Any] = {"errors": shown}
     if growth is not None:
         body.update(growth_json(growth))
     return json_response(body, status)
@@ -68,13 +172,17 @@ class _Fields:
         self.errors.append(FieldError(field, message))
 
     def number(self, value: Any, field: str, whole: bool = False) -> Decimal | None:
-        if isinstance(value, bool) or not isinstance(value, Decimal):
+        if not isinstance(value, _Number):
             self.fail(field, "must be a JSON number" + (" (whole)" if whole else ""))
             return None
-        if whole and value != value.to_integral_value():
+        number = decimal_from_text(field, value.text)
+        if isinstance(number, FieldError):
+            self.errors.append(number)
+            return None
+        if whole and number != number.to_integral_value():
             self.fail(field, "must be a whole number")
             return None
-        return value
+        return number
 
     def measure(self, data: dict, key: str, units: str) -> tuple[Decimal | None, str | None]:
         raw = data.get(key)
@@ -97,26 +205,31 @@ class _Fields:
 
 def parse_body(raw: bytes) -> tuple[PlanRequest | None, list[FieldError]]:
     """The request body as a `PlanRequest` (None when weight or height is
-    unusable) and the type errors found; `_BadBody` if it is no JSON object.
+    unusable, or when the body holds text that may not be used) and the
+    errors found; `_BadBody` if it is no JSON object.
     A field of the wrong type is replaced by its default so that the engine
     can still report on every other field."""
-    try:
-        data = json.loads(raw, parse_float=Decimal, parse_int=Decimal,
-                          parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as err:
-        raise _BadBody(f"the body is not valid JSON ({err})") from err
+    data = decode_body(raw)
     if not isinstance(data, dict):
         raise _BadBody("the body must be a JSON object")
+    refused = structure_errors(data)
+    if refused:
+        return None, refused
     f = _Fields()
-    for key in sorted(set(data) - FIELDS):
-        f.fail(key[:40] if key.strip() else "(field with an empty name)",
-               f"unknown field; allowed: {', '.join(sorted(FIELDS))}")
+    for key in sorted(set(data) - FIELDS)[:MAX_ERRORS]:
+        f.fail(echo(key), f"unknown field; allowed: {', '.join(sorted(FIELDS))}")
+    for key in NULL_IS_NOT_DEFAULT:
+        if key in data and data[key] is None:
+            f.fail(key, "must not be null: leave the field out to use its default")
+            del data[key]
     weight, weight_unit = f.measure(data, "weight", '"kg", "g" or "lb"')
     height, height_unit = f.measure(data, "height", '"cm", "m" or "in"')
     start: date | None = clinic_today()
     if "start_date" in data:
         text = f.text(data, "start_date", None)
         parsed = date_from_text("start_date", text) if text is not None else None
+        if text is not None and text != text.strip():
+            parsed = FieldError("start_date", "must be a date written YYYY-MM-DD, with no spaces")
         if isinstance(parsed, FieldError):
             f.errors.append(parsed)
             parsed = None
@@ -203,10 +316,25 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     }
 
 
+def read_body() -> bytes:
+    """The body, refused with 413 when over `MAX_CONTENT_LENGTH` whether
+    its length was declared or it came in chunks (Werkzeug stops reading a
+    chunked body at the limit, which would cut it rather than refuse it),
+    and with 415 unless it is declared application/json in UTF-8."""
+    data = request.get_data(cache=False)
+    if (request.content_length is None and len(data) >= current_app.config["MAX_CONTENT_LENGTH"]
+            and request.environ["wsgi.input"].read(1)):
+        abort(413)
+    if request.mimetype != "application/json" or \
+            request.mimetype_params.get("charset", "utf-8").lower() != "utf-8":
+        raise UnsupportedMediaType("the body must be sent as Content-Type: application/json (UTF-8)")
+    return data
+
+
 @bp.post("/plan")
 def plan():
     try:
-        req, errors = parse_body(request.get_data(cache=False))
+        req, errors = parse_body(read_body())
     except _BadBody as err:
         return _errors([FieldError("(body)", str(err))], 400)
     growth = None
@@ -219,3 +347,9 @@ def plan():
     if errors:
         return _errors(errors, 422, growth)
     return json_response(plan_json(result))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The API's contract (`app/openapi.py`)."""
+    return json_response(document(current_app.extensions["regimens"]))

@@ -21,6 +21,7 @@ from .dosing.errors import merge_errors
 from .dosing.growth import GrowthCheck
 from .dosing.inputs import MAX_AGE_YEARS, date_from_text, decimal_from_text, whole_from_text
 from .dosing.units import TO_CM, TO_KG
+from .request_text import echo, text_problem
 from .sheet import growth_view, regimen_view
 
 bp = Blueprint("pages", __name__)
@@ -56,9 +57,11 @@ def read_query(args: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None, 
     for key in args:
         override = key.startswith("dose.") and key[5:] in overridable
         if key not in SINGLE and key != "regimen" and not override:
-            errors.append(FieldError("form", f"unknown parameter '{key[:40]}'"))
+            errors.append(FieldError("form", f"unknown parameter '{echo(key)}'"))
         elif key != "regimen" and len(args.getlist(key)) > 1:
             errors.append(FieldError(key, "was given more than once"))
+        else:
+            errors += [FieldError(key, p) for p in map(text_problem, args.getlist(key)) if p]
 
     def text(key: str) -> str:
         return args.get(key, "")

@@ -1,0 +1,226 @@
+"""The API's contract: the OpenAPI 3.1 document served at
+`GET /api/v1/openapi.json`, describing every request field, every response
+field and every error of `POST /api/v1/plan` as `app/api.py` reads and
+writes them.
+
+Built from the running app's regimen book (its regimen ids, override ranges
+and formulas), so it cannot list a regimen the app does not have. To add a
+request field, add it to `request_fields`; a per-regimen response field, to
+`REGIMEN_FIELDS`; an endpoint, to `paths`. tests/test_contract.py validates
+real answers against this document and runs schemathesis against it.
+
+What JSON Schema cannot say is in the descriptions, and answered with a 422
+naming the field: a number must be written as a plain decimal (at most 7
+digits before the point and 6 after, no exponent); each measurement's range
+holds once converted (0.3 to 250 kg, 20 to 250 cm); an override needs its
+regimen chosen; the growth check may need `confirm_implausible`; a dose
+that rounds to nothing is refused.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
+
+from .dosing import RegimenBook
+from .dosing.bsa import FORMULAS
+from .dosing.inputs import (
+    EARLIEST_START,
+    HEIGHT_RANGE_CM,
+    LATEST_START,
+    MAX_AGE_YEARS,
+    SEXES,
+    WEIGHT_RANGE_KG,
+)
+from .dosing.units import HEIGHT_UNITS, TO_CM, TO_KG, WEIGHT_UNITS
+from .request_text import MAX_ECHO, MAX_ERRORS, MAX_TEXT
+from .version import __version__
+
+Schema = dict[str, Any]
+
+PLAIN_DECIMAL = ("Written as a plain decimal: at most 7 digits before the point and 6 after, no sign "
+                 "or exponent (14, 14.5, 0.75); anything else is a 422 naming the field.")
+
+
+def obj(fields: dict[str, Schema], required: tuple[str, ...] = (), description: str = "") -> Schema:
+    """A JSON object with exactly these `fields` (no others), `required` of them required."""
+    schema: Schema = {"type": "object", "properties": fields, "additionalProperties": False}
+    if required:
+        schema["required"] = list(required)
+    if description:
+        schema["description"] = description
+    return schema
+
+
+#: The step of a plain decimal with at most 6 digits after the point.
+STEP = Decimal("0.000001")
+
+
+def number(description: str, **bounds: Any) -> Schema:
+    """A number as the API reads it (`decimal_from_text`): a multiple of
+    `STEP`, written without exponent, within `bounds`."""
+    return {"type": "number", "multipleOf": STEP, "description": f"{description} {PLAIN_DECIMAL}",
+            **bounds}
+
+
+def _plain(value: Decimal) -> Decimal:
+    """`value` without trailing zeros or exponent (250, not 250.000000 or 2.5E+2)."""
+    return Decimal(f"{value.normalize():f}")
+
+
+def measurement(units: tuple[str, ...], to_base: dict[str, Decimal], bounds: tuple[Decimal, Decimal],
+                base: str) -> Schema:
+    """{"value": number, "unit": one of `units`}, one schema per unit: the
+    range `bounds` in `base` holds once converted, so in each unit it runs
+    from the first to the last 6-decimal value whose conversion lies in it."""
+    low, high = bounds
+    one_per_unit = []
+    for unit in units:
+        first = (low / to_base[unit]).quantize(STEP, rounding=ROUND_CEILING)
+        last = (high / to_base[unit]).quantize(STEP, rounding=ROUND_FLOOR)
+        one_per_unit.append(obj({
+            "value": number(f"{low} to {high} {base} once converted.", minimum=_plain(first),
+                            maximum=_plain(last)),
+            "unit": {"const": unit},
+        }, required=("value", "unit")))
+    return {"oneOf": one_per_unit, "description": f"The unit is always named: {', '.join(units)}."}
+
+
+def request_fields(book: RegimenBook) -> dict[str, Schema]:
+    """Every field of the body of `POST /api/v1/plan`."""
+    ids = list(book.plan.regimens)
+    overrides = {}
+    for rid in ids:
+        allowed = book.override_ranges.get(rid)
+        if allowed:
+            low, high, unit = allowed
+            overrides[rid] = obj({"dose": number(f"{low} to {high} {unit}.", minimum=low, maximum=high)},
+                                 required=("dose",))
+    return {
+        "weight": measurement(WEIGHT_UNITS, TO_KG, WEIGHT_RANGE_KG, "kg"),
+        "height": measurement(HEIGHT_UNITS, TO_CM, HEIGHT_RANGE_CM, "cm"),
+        "start_date": {"type": "string", "format": "date", "pattern": "^20[0-9]{2}-[0-9]{2}-[0-9]{2}$",
+                       "description": f"First day of the plan, {EARLIEST_START} to {LATEST_START}. "
+                                      "Default: today in the clinic's time zone."},
+        "bsa_formula": {"type": "string", "enum": list(FORMULAS), "description": "Default: mosteller."},
+        "regimens": {"type": "array", "items": {"type": "string", "enum": ids}, "minItems": 1,
+                     "maxItems": len(ids), "uniqueItems": True,
+                     "description": "Regimen ids, each once. Default: the whole plan."},
+        "overrides": obj(overrides, description="Doses replacing the regimen file's, each for a "
+                                                "chosen regimen, within its range."),
+        "age": obj({"years": {"type": "integer", "minimum": 0, "maximum": MAX_AGE_YEARS},
+                    "months": {"type": "integer", "minimum": 0, "maximum": 11}},
+                   required=("years", "months"),
+                   description="Completed years and months; with `sex`, the growth check is done."),
+        "sex": {"type": "string", "enum": list(SEXES)},
+        "confirm_implausible": {"type": "boolean", "description": (
+            "The prescriber re-measured values the growth check finds implausible (|z| >= 5 or BMI "
+            "above 60 kg/m²) and confirms them. Default: false.")},
+    }
+
+
+def plan_request(book: RegimenBook) -> Schema:
+    return obj(request_fields(book), required=("weight", "height"), description=(
+        f"No field may be null; a key may appear once; text at most {MAX_TEXT} characters; "
+        "a list or object at most 64 entries."))
+
+
+DECIMAL = {"type": "number"}
+DATE = {"type": "string", "format": "date"}
+WARNING = obj({"code": {"type": "string"}, "message": {"type": "string"}}, required=("code", "message"))
+GROWTH = {
+    "type": "object",
+    "properties": {"reference": {"type": "string", "enum": ["WHO 2006", "CDC 2000"]},
+                   "bmi_kg_m2": DECIMAL},
+    "patternProperties": {"^(weight|height|bmi)_for_age_(z|percentile)$": DECIMAL},
+    "additionalProperties": False,
+    "required": ["reference", "bmi_kg_m2"],
+}
+GROWTH_AND_WARNINGS: dict[str, Schema] = {
+    "growth": {"oneOf": [{"type": "null"}, GROWTH],
+               "description": "null when the check was not done (no age and sex, or out of the "
+                              "references' ages); `warnings` says why."},
+    "warnings": {"type": "array", "items": WARNING},
+}
+ITEM = obj({
+    "date": DATE, "until": {"oneOf": [{"type": "null"}, DATE]},
+    "amount": {"type": "number", "description": "The amount to give, rounded, never above `cap`."},
+    "unit": {"type": "string"},
+    "exact": {"type": "number", "description": "The dose before rounding and capping."},
+    "capped": {"type": "boolean"},
+    "cap": {"type": "number", "description": "The cap per administration, in `unit`."},
+}, required=("date", "until", "amount", "unit", "exact", "capped", "cap"))
+REGIMEN_FIELDS: dict[str, Schema] = {
+    "id": {"type": "string"}, "drug": {"type": "string"}, "route": {"type": "string"},
+    "dose_rule": {"type": "string"},
+    "items": {"type": "array", "items": ITEM, "minItems": 1},
+}
+PLAN = obj({
+    "patient": obj({"weight_kg": DECIMAL, "height_cm": DECIMAL, "bsa_m2": DECIMAL,
+                    "bsa_formula": {"type": "string", "enum": list(FORMULAS)}},
+                   required=("weight_kg", "height_cm", "bsa_m2", "bsa_formula")),
+    **GROWTH_AND_WARNINGS,
+    "confirmed_implausible": {"type": "boolean"},
+    "regimens": {"type": "array", "items": obj(REGIMEN_FIELDS, required=tuple(REGIMEN_FIELDS))},
+}, required=("patient", "growth", "warnings", "confirmed_implausible", "regimens"))
+FIELD_ERROR = obj({
+    "field": {"type": "string", "description": (
+        f"The field at fault by its path (`weight.value`, `overrides.ivig.dose`, `regimens[0]`); "
+        f"a name from the request cut to {MAX_ECHO} characters; `(body)` or `(request)` for the "
+        "whole.")},
+    "message": {"type": "string", "minLength": 1, "description": "What is allowed."},
+}, required=("field", "message"))
+ERRORS = obj({"errors": {"type": "array", "items": FIELD_ERROR, "minItems": 1,
+                         "maxItems": MAX_ERRORS + 1}},
+             required=("errors",))
+ERRORS_WITH_GROWTH = obj({"errors": ERRORS["properties"]["errors"], **GROWTH_AND_WARNINGS},
+                         required=("errors",),
+                         description="`growth` and `warnings` come when the growth check was done.")
+
+
+def _json(schema: Schema, description: str) -> Schema:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> Schema:
+    return _json({"$ref": "#/components/schemas/Errors"}, description)
+
+
+def paths(book: RegimenBook) -> dict[str, Schema]:
+    return {
+        "/api/v1/plan": {"post": {
+            "operationId": "plan",
+            "summary": "The dated, rounded, capped schedule of each chosen regimen for one child.",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/PlanRequest"}}}},
+            "responses": {
+                "200": _json({"$ref": "#/components/schemas/Plan"}, "The plan, numbers exact."),
+                "400": _error("The body is not UTF-8 JSON, or not an object."),
+                "413": _error("The body is over 16 KiB."),
+                "414": _error("The query string is over 4,096 bytes."),
+                "415": _error("The body is not declared Content-Type: application/json (UTF-8)."),
+                "422": _json({"$ref": "#/components/schemas/ErrorsWithGrowth"},
+                             "A field at fault, each named with what is allowed."),
+            },
+        }},
+        "/api/v1/openapi.json": {"get": {
+            "operationId": "openapi",
+            "summary": "This document.",
+            "responses": {"200": _json({"type": "object"}, "The OpenAPI 3.1 document."),
+                          "414": _error("The query string is over 4,096 bytes.")},
+        }},
+    }
+
+
+def document(book: RegimenBook) -> Schema:
+    """The OpenAPI 3.1 document for the app whose regimen book is `book`."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Pedidose", "version": __version__,
+                 "description": "Pediatric dose calculator: weight- and BSA-based regimens."},
+        "paths": paths(book),
+        "components": {"schemas": {
+            "PlanRequest": plan_request(book), "Plan": PLAN, "Errors": ERRORS,
+            "ErrorsWithGrowth": ERRORS_WITH_GROWTH,
+        }},
+    }
