@@ -23,21 +23,25 @@ from flask import Blueprint, abort, current_app, request
 from werkzeug.exceptions import UnsupportedMediaType
 
 from .clock import clinic_today
-from .dosing import FieldError, InvalidInput, Plan, PlanRequest, compute_plan
+from .dosing import FieldError, InvalidInput, Plan, PlanRequest, RegimenBook, compute_plan, formatting
 from .dosing.errors import merge_errors
 from .dosing.growth import GrowthCheck
+from .dosing.infusions import Infusion
 from .dosing.inputs import date_from_text, decimal_from_text
+from .dosing.measuring import Measure
+from .dosing.plan import RegimenPlan
 from .json_response import json_response
 from .openapi import document
 from .request_text import MAX_ERRORS, echo, text_problem
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-FIELDS = {"weight", "height", "start_date", "bsa_formula", "regimens", "overrides", "age", "sex",
-          "confirm_implausible"}
+FIELDS = {"plan", "weight", "height", "start_date", "start_dates", "bsa_formula", "regimens", "overrides",
+          "products", "already_given", "age", "sex", "confirm_implausible"}
 #: Optional fields whose explicit null is refused rather than read as "not
 #: given" (weight, height, age and confirm_implausible refuse it by type).
-NULL_IS_NOT_DEFAULT = ("start_date", "bsa_formula", "regimens", "overrides", "sex")
+NULL_IS_NOT_DEFAULT = ("plan", "start_date", "start_dates", "bsa_formula", "regimens", "overrides",
+                       "products", "already_given", "sex")
 #: The engine's field names, as this API calls them.
 API_NAMES = {
     "weight": "weight.value", "weight_unit": "weight.unit",
@@ -145,9 +149,15 @@ def structure_errors(data: Any) -> list[FieldError]:
     return errors
 
 
+#: Engine field prefixes of per-regimen fields, and the API's names for them.
+PER_REGIMEN = {"dose.": ("overrides.", ".dose"), "start.": ("start_dates.", ""),
+               "product.": ("products.", "")}
+
+
 def _api_name(engine_name: str) -> str:
-    if engine_name.startswith("dose."):
-        return f"overrides.{engine_name[5:]}.dose"
+    for prefix, (before, after) in PER_REGIMEN.items():
+        if engine_name.startswith(prefix):
+            return f"{before}{engine_name[len(prefix):]}{after}"
     return API_NAMES.get(engine_name, engine_name)
 
 
@@ -202,6 +212,24 @@ class _Fields:
             return None
         return value
 
+    def per_regimen(self, data: dict, key: str, shape: str) -> dict[str, Any]:
+        """An object keyed by regimen id, or {} with an error."""
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            self.fail(key, f'must be an object {{"<regimen id>": {shape}}}')
+            return {}
+        return value
+
+    def date(self, value: Any, field: str) -> date | None:
+        if not isinstance(value, str) or value != value.strip():
+            self.fail(field, "must be a date written YYYY-MM-DD, e.g. 2027-01-31")
+            return None
+        parsed = date_from_text(field, value)
+        if isinstance(parsed, FieldError):
+            self.errors.append(parsed)
+            return None
+        return parsed
+
 
 def parse_body(raw: bytes) -> tuple[PlanRequest | None, list[FieldError]]:
     """The request body as a `PlanRequest` (None when weight or height is
@@ -252,6 +280,23 @@ def parse_body(raw: bytes) -> tuple[PlanRequest | None, list[FieldError]]:
         dose = f.number(spec["dose"], f"overrides.{rid}.dose")
         if dose is not None:
             overrides[rid] = dose
+    start_dates: dict[str, date] = {}
+    for rid, text in f.per_regimen(data, "start_dates", '"YYYY-MM-DD"').items():
+        first = f.date(text, f"start_dates.{echo(rid)}")
+        if first is not None:
+            start_dates[rid] = first
+    products: dict[str, str] = {}
+    for rid, product in f.per_regimen(data, "products", '"<product id>"').items():
+        if isinstance(product, str):
+            products[rid] = product
+        else:
+            f.fail(f"products.{echo(rid)}", "must be a product id (a string)")
+    already_given: dict[str, Decimal] = {}
+    for rid, value in f.per_regimen(data, "already_given", "number").items():
+        amount = f.number(value, f"already_given.{echo(rid)}")
+        if amount is not None:
+            already_given[rid] = amount
+    plan_id = f.text(data, "plan", None)
     age_years = age_months = None
     if "age" in data:
         age = data["age"]
@@ -275,7 +320,8 @@ def parse_body(raw: bytes) -> tuple[PlanRequest | None, list[FieldError]]:
         bsa_formula=formula or "mosteller",
         regimens=None if regimens is None else tuple(regimens),
         overrides=overrides, age_years=age_years, age_months=age_months, sex=sex,
-        confirm_implausible=confirm,
+        confirm_implausible=confirm, plan=plan_id, start_dates=start_dates, products=products,
+        already_given=already_given,
     ), f.errors
 
 
@@ -291,29 +337,101 @@ def growth_json(check: GrowthCheck) -> dict[str, Any]:
     return {"growth": growth, "warnings": warnings}
 
 
+def _measure_json(m: Measure | None, unit: str) -> dict[str, Any]:
+    if m is None:
+        return {"volume": None, "tablets": None, "deviation_percent": None}
+    volume = None if m.volume is None else {
+        "value": m.volume, "unit": "mL", "exact": m.volume_exact,
+        "device": None if m.device is None else m.device.name, "measured_amount": m.measured,
+        "vials": [{"size": size, "unit": unit, "count": count} for size, count in m.vials],
+        "left_over": m.left_over}
+    return {"volume": volume, "tablets": m.tablets, "measured_amount": m.measured,
+            "deviation_percent": m.deviation_percent}
+
+
+def infusion_json(infusion: Infusion | None, unit: str) -> dict[str, Any] | None:
+    if infusion is None:
+        return None
+    dilution = infusion.dilution
+    hydration = infusion.hydration
+    return {
+        "steps": [{"rate_ml_per_h": s.rate_ml_per_h, "minutes": s.minutes, "volume_ml": s.volume_ml}
+                  for s in infusion.steps],
+        "total_minutes": infusion.total_minutes,
+        "dilution": None if dilution is None else {
+            "fluid": dilution.fluid, "volume_ml": dilution.volume_ml,
+            "concentration": dilution.concentration, "concentration_unit": f"{unit}/mL"},
+        "hydration": None if hydration is None else {
+            "fluid": hydration.fluid, "volume_ml": hydration.volume_ml, "minutes": hydration.minutes,
+            "rate_ml_per_h": hydration.rate_ml_per_h},
+    }
+
+
+def _regimen_json(r: RegimenPlan) -> dict[str, Any]:
+    regimen, given = r.regimen, r.administration
+    unit = regimen.amount_unit
+    use = given.product if given else None
+    total = given.cumulative if given else None
+    items = []
+    for i in r.items:
+        phase = regimen.phases[i.phase]
+        items.append({
+            "date": i.date.isoformat(), "until": None if i.until is None else i.until.isoformat(),
+            "amount": i.amount, "unit": unit, "exact": i.exact, "capped": i.capped, "cap": phase.dose_cap,
+            "phase": i.phase + 1, "frequency": phase.frequency, "condition": phase.condition,
+            "doses_per_day": i.doses_per_day, "daily_amount": i.daily_amount,
+            **_measure_json(given.measure_of(i) if given else None, unit),
+            "infusion": infusion_json(given.infusion_of(i) if given else None, unit),
+        })
+    return {
+        "id": r.id, "drug": regimen.drug, "route": regimen.route, "frequency": regimen.frequency,
+        "basis": regimen.basis, "dose_rule": r.dose_rule, "start_date": r.start.isoformat(),
+        "overridden": r.overridden, "calculation": r.calculation(r.items[0]),
+        "product": None if use is None else {
+            "id": use.product.id, "name": use.product.name,
+            "strength": f"{formatting.number(use.product.strength)} {use.product.strength_unit}"},
+        "infusion": infusion_json(given.infusions[0] if given else None, unit),
+        "cumulative": None if total is None else {
+            "amount": total.amount, "unit": unit, "already_given": total.already_given,
+            "per_basis": total.per_basis,
+            "per_basis_unit": None if total.basis_unit is None else f"{unit}/{total.basis_unit}"},
+        "notes": list(regimen.notes),
+        "items": items,
+    }
+
+
 def plan_json(plan: Plan) -> dict[str, Any]:
     """The plan in the API's shape, numbers as exact decimals."""
     p = plan.patient
-    return {
+    body = {
+        "plan": {"id": plan.definition.id, "name": plan.definition.name, "source": plan.definition.source},
         "patient": {"weight_kg": p.weight_kg, "height_cm": p.height_cm,
                     "bsa_m2": p.bsa_m2, "bsa_formula": p.bsa_formula},
         **growth_json(plan.growth),
         "confirmed_implausible": plan.confirmed,
-        "regimens": [
-            {
-                "id": r.id, "drug": r.regimen.drug, "route": r.regimen.route,
-                "dose_rule": r.dose_rule,
-                "items": [
-                    {"date": i.date.isoformat(),
-                     "until": None if i.until is None else i.until.isoformat(),
-                     "amount": i.amount, "unit": r.regimen.amount_unit, "exact": i.exact,
-                     "capped": i.capped, "cap": r.cap}
-                    for i in r.items
-                ],
-            }
-            for r in plan.regimens
-        ],
+        "regimens": [_regimen_json(r) for r in plan.regimens],
     }
+    body["warnings"] += [{"code": "administration", "message": w}
+                         for r in plan.regimens if r.administration for w in r.administration.warnings]
+    return body
+
+
+def plans_json(book: RegimenBook) -> dict[str, Any]:
+    """Every plan and its regimens, so that a client need not read the file."""
+    return {"default_plan": book.default_plan, "plans": [
+        {"id": plan.id, "name": plan.name, "source": plan.source, "regimens": [
+            {"id": e.id, "drug": e.regimen.drug, "route": e.regimen.route,
+             "frequency": e.regimen.frequency, "basis": e.regimen.basis,
+             "dose_rule": ("in phases: " if e.regimen.phased else "") + "; ".join(
+                 formatting.amount(ph.dose, e.regimen.dose_unit) for ph in e.regimen.phases),
+             "start_day": e.start_day,
+             "overridable": e.regimen.overridable,
+             "override_range": None if not e.regimen.overridable else {
+                 "min": e.regimen.override_min, "max": e.regimen.override_max,
+                 "unit": e.regimen.dose_unit},
+             "products": [{"id": u.product.id, "name": u.product.name} for u in e.regimen.products]}
+            for e in plan.entries]}
+        for plan in book.plans.values()]}
 
 
 def read_body() -> bytes:
@@ -347,6 +465,12 @@ def plan():
     if errors:
         return _errors(errors, 422, growth)
     return json_response(plan_json(result))
+
+
+@bp.get("/plans")
+def plans():
+    """Every plan and its regimens (id, drug, route, dose rule, override range)."""
+    return json_response(plans_json(current_app.extensions["regimens"]))
 
 
 @bp.get("/openapi.json")

@@ -86,26 +86,55 @@ def measurement(units: tuple[str, ...], to_base: dict[str, Decimal], bounds: tup
     return {"oneOf": one_per_unit, "description": f"The unit is always named: {', '.join(units)}."}
 
 
+def _ids(book: RegimenBook) -> list[str]:
+    """Every regimen id of every plan, each once."""
+    return list(dict.fromkeys(e.id for plan in book.plans.values() for e in plan.entries))
+
+
+def _overrides(book: RegimenBook) -> dict[str, Schema]:
+    """Per regimen id, the widest override range any plan allows for it."""
+    ranges: dict[str, tuple[Decimal, Decimal, str]] = {}
+    for plan in book.plans.values():
+        for e in plan.entries:
+            allowed = e.regimen.override_range
+            if allowed:
+                low, high, unit = ranges.get(e.id, allowed)
+                ranges[e.id] = (min(low, allowed[0]), max(high, allowed[1]), unit)
+    return {rid: obj({"dose": number(f"{low} to {high} {unit} (the chosen plan's range applies).",
+                                     minimum=low, maximum=high)}, required=("dose",))
+            for rid, (low, high, unit) in ranges.items()}
+
+
 def request_fields(book: RegimenBook) -> dict[str, Schema]:
     """Every field of the body of `POST /api/v1/plan`."""
-    ids = list(book.plan.regimens)
-    overrides = {}
-    for rid in ids:
-        allowed = book.override_ranges.get(rid)
-        if allowed:
-            low, high, unit = allowed
-            overrides[rid] = obj({"dose": number(f"{low} to {high} {unit}.", minimum=low, maximum=high)},
-                                 required=("dose",))
+    ids = _ids(book)
+    overrides = _overrides(book)
+    per_id = {"propertyNames": {"enum": ids}, "maxProperties": len(ids)}
+    products = sorted({u.id for r in book.regimens.values() for u in r.products})
     return {
+        "plan": {"type": "string", "enum": list(book.plans),
+                 "description": f"The plan (`GET /api/v1/plans`). Default: {book.default_plan}."},
         "weight": measurement(WEIGHT_UNITS, TO_KG, WEIGHT_RANGE_KG, "kg"),
         "height": measurement(HEIGHT_UNITS, TO_CM, HEIGHT_RANGE_CM, "cm"),
         "start_date": {"type": "string", "format": "date", "pattern": "^20[0-9]{2}-[0-9]{2}-[0-9]{2}$",
                        "description": f"First day of the plan, {EARLIEST_START} to {LATEST_START}. "
                                       "Default: today in the clinic's time zone."},
         "bsa_formula": {"type": "string", "enum": list(FORMULAS), "description": "Default: mosteller."},
+        "start_dates": {"type": "object", **per_id,
+                        "additionalProperties": {"type": "string", "format": "date",
+                                                 "pattern": "^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"},
+                        "description": "The first dose of a chosen regimen, YYYY-MM-DD. Default: the "
+                                       "plan's start plus the regimen's offset in the plan."},
         "regimens": {"type": "array", "items": {"type": "string", "enum": ids}, "minItems": 1,
                      "maxItems": len(ids), "uniqueItems": True,
-                     "description": "Regimen ids, each once. Default: the whole plan."},
+                     "description": "Regimen ids of the chosen plan, each once. Default: the whole plan."},
+        "products": {"type": "object", **per_id, "additionalProperties": {"type": "string", "enum": products},
+                     "description": "The product a chosen regimen is given as (one of its products in "
+                                    "`GET /api/v1/plans`). Default: its first."},
+        "already_given": {"type": "object", **per_id, "additionalProperties": number(
+            "In the regimen's amount unit.", minimum=0, maximum=Decimal("9999999")),
+            "description": "The amount of a chosen, finite regimen given before this plan, added to "
+                           "its cumulative dose."},
         "overrides": obj(overrides, description="Doses replacing the regimen file's, each for a "
                                                 "chosen regimen, within its range."),
         "age": obj({"years": {"type": "integer", "minimum": 0, "maximum": MAX_AGE_YEARS},
@@ -142,27 +171,101 @@ GROWTH_AND_WARNINGS: dict[str, Schema] = {
                               "references' ages); `warnings` says why."},
     "warnings": {"type": "array", "items": WARNING},
 }
-ITEM = obj({
-    "date": DATE, "until": {"oneOf": [{"type": "null"}, DATE]},
-    "amount": {"type": "number", "description": "The amount to give, rounded, never above `cap`."},
-    "unit": {"type": "string"},
-    "exact": {"type": "number", "description": "The dose before rounding and capping."},
+NULLABLE_DECIMAL = {"type": ["number", "null"]}
+TEXT = {"type": "string"}
+NULLABLE_TEXT = {"type": ["string", "null"]}
+
+
+def nullable(schema: Schema) -> Schema:
+    return {"oneOf": [{"type": "null"}, schema]}
+
+
+INFUSION = obj({
+    "steps": {"type": "array", "minItems": 1, "items": obj(
+        {"rate_ml_per_h": DECIMAL, "minutes": {"type": "integer"}, "volume_ml": DECIMAL},
+        required=("rate_ml_per_h", "minutes", "volume_ml"))},
+    "total_minutes": {"type": "integer"},
+    "dilution": nullable(obj({"fluid": TEXT, "volume_ml": DECIMAL, "concentration": DECIMAL,
+                              "concentration_unit": TEXT},
+                             required=("fluid", "volume_ml", "concentration", "concentration_unit"))),
+    "hydration": nullable(obj({"fluid": TEXT, "volume_ml": DECIMAL, "minutes": DECIMAL,
+                               "rate_ml_per_h": DECIMAL},
+                              required=("fluid", "volume_ml", "minutes", "rate_ml_per_h"))),
+}, required=("steps", "total_minutes", "dilution", "hydration"),
+    description="Pump rates in mL/h (a rate from a maximum per kg rounded down to 0.1 mL/h), "
+                "each step's minutes and volume; the dilution and the hydration before the dose.")
+VOLUME = obj({
+    "value": {"type": "number", "description": "The volume to measure, mL."},
+    "unit": {"const": "mL"},
+    "exact": {"type": "number", "description": "amount ÷ concentration, before rounding."},
+    "device": {**NULLABLE_TEXT, "description": "The smallest device that holds it; null when larger "
+                                               "than every device (measured to 1 mL from the bottles)."},
+    "measured_amount": DECIMAL,
+    "vials": {"type": "array", "items": obj({"size": DECIMAL, "unit": TEXT, "count": {"type": "integer"}},
+                                            required=("size", "unit", "count"))},
+    "left_over": NULLABLE_DECIMAL,
+}, required=("value", "unit", "exact", "device", "measured_amount", "vials", "left_over"))
+ITEM_FIELDS: dict[str, Schema] = {
+    "date": DATE, "until": {"oneOf": [{"type": "null"}, DATE],
+                            "description": "The last day of a daily run; null for a dose of a course "
+                                           "or a run that continues until changed."},
+    "amount": {"type": "number", "description": "The amount per dose, rounded, never above `cap`."},
+    "unit": TEXT,
+    "exact": {"type": "number", "description": "The dose per dose before rounding and capping."},
     "capped": {"type": "boolean"},
-    "cap": {"type": "number", "description": "The cap per administration, in `unit`."},
-}, required=("date", "until", "amount", "unit", "exact", "capped", "cap"))
+    "cap": {"type": "number", "description": "The cap per dose, in `unit`."},
+    "phase": {"type": "integer", "minimum": 1},
+    "frequency": TEXT,
+    "condition": {**NULLABLE_TEXT, "description": "A condition printed with the dose ('if the nadir "
+                                                  "white cell count allowed')."},
+    "doses_per_day": {"type": "integer", "minimum": 1},
+    "daily_amount": {"type": "number", "description": "amount x doses_per_day."},
+    "volume": nullable(VOLUME),
+    "tablets": {**NULLABLE_DECIMAL, "description": "Tablets per dose (halves where divisible)."},
+    "measured_amount": {**NULLABLE_DECIMAL, "description": "What the volume or tablets give."},
+    "deviation_percent": {**NULLABLE_DECIMAL, "description": "(measured − intended) ÷ intended, %."},
+    "infusion": nullable(INFUSION),
+}
+ITEM = obj(ITEM_FIELDS, required=tuple(k for k in ITEM_FIELDS if k != "measured_amount"))
 REGIMEN_FIELDS: dict[str, Schema] = {
-    "id": {"type": "string"}, "drug": {"type": "string"}, "route": {"type": "string"},
-    "dose_rule": {"type": "string"},
+    "id": TEXT, "drug": TEXT, "route": TEXT, "frequency": TEXT,
+    "basis": {"type": "string", "enum": ["weight", "bsa", "fixed"]},
+    "dose_rule": TEXT, "start_date": DATE, "overridden": {"type": "boolean"},
+    "calculation": {**TEXT, "description": "The first dose's arithmetic, written out."},
+    "product": nullable(obj({"id": TEXT, "name": TEXT, "strength": TEXT},
+                            required=("id", "name", "strength"))),
+    "infusion": nullable(INFUSION),
+    "cumulative": nullable(obj({"amount": DECIMAL, "unit": TEXT, "already_given": DECIMAL,
+                                "per_basis": NULLABLE_DECIMAL, "per_basis_unit": NULLABLE_TEXT},
+                               required=("amount", "unit", "already_given", "per_basis",
+                                         "per_basis_unit"))),
+    "notes": {"type": "array", "items": TEXT},
     "items": {"type": "array", "items": ITEM, "minItems": 1},
 }
 PLAN = obj({
+    "plan": obj({"id": TEXT, "name": TEXT, "source": TEXT}, required=("id", "name", "source")),
     "patient": obj({"weight_kg": DECIMAL, "height_cm": DECIMAL, "bsa_m2": DECIMAL,
                     "bsa_formula": {"type": "string", "enum": list(FORMULAS)}},
                    required=("weight_kg", "height_cm", "bsa_m2", "bsa_formula")),
     **GROWTH_AND_WARNINGS,
     "confirmed_implausible": {"type": "boolean"},
     "regimens": {"type": "array", "items": obj(REGIMEN_FIELDS, required=tuple(REGIMEN_FIELDS))},
-}, required=("patient", "growth", "warnings", "confirmed_implausible", "regimens"))
+}, required=("plan", "patient", "growth", "warnings", "confirmed_implausible", "regimens"))
+PLANS = obj({
+    "default_plan": TEXT,
+    "plans": {"type": "array", "items": obj({
+        "id": TEXT, "name": TEXT, "source": TEXT,
+        "regimens": {"type": "array", "items": obj({
+            "id": TEXT, "drug": TEXT, "route": TEXT, "frequency": TEXT,
+            "basis": {"type": "string", "enum": ["weight", "bsa", "fixed"]}, "dose_rule": TEXT,
+            "start_day": {"type": "integer", "minimum": 1}, "overridable": {"type": "boolean"},
+            "override_range": nullable(obj({"min": DECIMAL, "max": DECIMAL, "unit": TEXT},
+                                           required=("min", "max", "unit"))),
+            "products": {"type": "array", "items": obj({"id": TEXT, "name": TEXT}, required=("id", "name"))},
+        }, required=("id", "drug", "route", "frequency", "basis", "dose_rule", "start_day", "overridable",
+                     "override_range", "products"))},
+    }, required=("id", "name", "source", "regimens"))},
+}, required=("default_plan", "plans"))
 FIELD_ERROR = obj({
     "field": {"type": "string", "description": (
         f"The field at fault by its path (`weight.value`, `overrides.ivig.dose`, `regimens[0]`); "
@@ -203,6 +306,12 @@ def paths(book: RegimenBook) -> dict[str, Schema]:
                              "A field at fault, each named with what is allowed."),
             },
         }},
+        "/api/v1/plans": {"get": {
+            "operationId": "plans",
+            "summary": "Every plan and its regimens: id, drug, route, dose rule, override range, products.",
+            "responses": {"200": _json({"$ref": "#/components/schemas/Plans"}, "The plans."),
+                          "414": _error("The query string is over 4,096 bytes.")},
+        }},
         "/api/v1/openapi.json": {"get": {
             "operationId": "openapi",
             "summary": "This document.",
@@ -220,7 +329,7 @@ def document(book: RegimenBook) -> Schema:
                  "description": "Pediatric dose calculator: weight- and BSA-based regimens."},
         "paths": paths(book),
         "components": {"schemas": {
-            "PlanRequest": plan_request(book), "Plan": PLAN, "Errors": ERRORS,
+            "PlanRequest": plan_request(book), "Plan": PLAN, "Plans": PLANS, "Errors": ERRORS,
             "ErrorsWithGrowth": ERRORS_WITH_GROWTH,
         }},
     }

@@ -33,8 +33,11 @@ def test_case_patient(client):
     assert len(ivig) == 9 and {i["amount"] for i in ivig} == {28} and ivig[0]["unit"] == "g"
     assert [i["date"] for i in ivig[:4]] == ["2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30"]
     mtx = regimens["methotrexate"]["items"]
-    assert len(mtx) == 52 and mtx[0] == {"date": "2027-01-31", "until": None, "amount": 9,
-                                         "unit": "mg", "exact": 9.15, "capped": False, "cap": 40}
+    first = {k: mtx[0][k] for k in ("date", "until", "amount", "unit", "exact", "capped", "cap")}
+    assert len(mtx) == 52 and first == {"date": "2027-01-31", "until": None, "amount": 9,
+                                        "unit": "mg", "exact": 9.15, "capped": False, "cap": 40}
+    # 9 mg ÷ 25 mg/mL = 0.36 mL in a 1 mL syringe.
+    assert (mtx[0]["volume"]["value"], mtx[0]["volume"]["device"]) == (0.36, "1 mL syringe")
     assert [(i["date"], i["amount"]) for i in regimens["pamidronate"]["items"]] == [
         ("2027-01-31", 14), ("2027-04-30", 14), ("2027-07-31", 14), ("2027-10-31", 14)]
     cyc = regimens["cyclophosphamide"]["items"]

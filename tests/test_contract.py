@@ -45,7 +45,12 @@ def test_document_names_every_field_the_api_reads(document):
     assert set(request["properties"]) == api.FIELDS
     assert request["required"] == ["weight", "height"] and request["additionalProperties"] is False
     regimens = request["properties"]["regimens"]["items"]["enum"]
-    assert regimens == ["prednisolone", "ivig", "methotrexate", "pamidronate", "cyclophosphamide"]
+    # Every regimen id of every plan, each once, in the file's order.
+    assert regimens == ["prednisolone", "ivig", "methotrexate", "pamidronate", "cyclophosphamide",
+                        "methylprednisolone", "aspirin", "mycophenolate"]
+    assert request["properties"]["plan"]["enum"] == [
+        "jdm_calcinosis", "jdm_carra_ivmp", "kawasaki_aha2017", "lupus_nephritis_nih",
+        "lupus_nephritis_mmf", "lupus_nephritis_eurolupus"]
     assert set(request["properties"]["overrides"]["properties"]) == {
         "ivig", "methotrexate", "pamidronate", "cyclophosphamide"}
 

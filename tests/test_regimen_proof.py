@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 from test_regimen_file import SHIPPED, edited, line_number, problems_for
 
+from app import create_app
 from app.dosing import load_regimens
+from app.dosing.bsa import FORMULAS
 
 PAM = 'schedule = { every_months = 3, count = 4,'
 
@@ -98,3 +100,31 @@ def test_plan_start_plus_offset_is_within_the_proved_dates(book):
     assert entry.start_day == 4
     assert date(2099, 12, 31).toordinal() + 3 == date(2100, 1, 3).toordinal()
     assert Decimal(entry.regimen.phases[0].dose) == 2
+
+
+EXTREMES = [(w, h, f) for w, h in (("0.3", "20"), ("250", "250"), ("0.3", "250"), ("250", "20"))
+            for f in sorted(FORMULAS)]
+
+
+def test_accepted_file_serves_every_plan_for_the_extreme_patients(tmp_path):
+    """The shipped file, and one a pharmacy has pushed to the limits the
+    check allows, answer 200 or a clean 422 naming a regimen for the
+    extreme patients, from the earliest and latest accepted dates."""
+    pushed = edited(PAM, 'schedule = { every_months = 12, count = 5,')
+    path = tmp_path / "pushed.toml"
+    path.write_text(pushed, encoding="utf-8")
+    for regimens in (None, str(path)):
+        app = create_app({"TESTING": True, **({"REGIMENS": regimens} if regimens else {})})
+        client = app.test_client()
+        book = app.extensions["regimens"]
+        for plan_id in book.plans:
+            for weight, height, formula in EXTREMES:
+                for start in ("2000-01-01", "2099-12-31"):
+                    response = client.post("/api/v1/plan", json={
+                        "plan": plan_id, "weight": {"value": float(weight), "unit": "kg"},
+                        "height": {"value": float(height), "unit": "cm"}, "bsa_formula": formula,
+                        "start_date": start})
+                    assert response.status_code in (200, 422), (plan_id, weight, height, formula)
+                    if response.status_code == 422:
+                        fields = {e["field"] for e in response.get_json()["errors"]}
+                        assert fields == {"regimens"}
