@@ -32,8 +32,6 @@ from .growth_references import CDC_FROM, LAST_MONTH, GrowthReferences
 from .rounding import half_up
 
 WEIGHT_STEP = Decimal("0.01")
-#: M is printed to 0.01 kg/m² in the arithmetic; the exact M is used.
-MEDIAN_SHOWN = Decimal("0.01")
 #: Section E defaults (the regimen file gives the values used, with sources).
 ADJUSTMENT_FACTOR = Decimal("0.4")
 THRESHOLD_PERCENT = Decimal(120)
@@ -45,7 +43,7 @@ class IdealWeight(NamedTuple):
 
     `kg` (to 0.01) or None; `median_bmi` the exact CDC M used (kg/m²) or
     None; `height_m` the height used; `text` the arithmetic ("ideal
-    19.35 kg/m² × (1.6 m)² = 49.54 kg") or, when there is no IBW, the
+    19.35257209 kg/m² × (1.6 m)² = 49.54 kg") or, when there is no IBW, the
     reason; `missing_age_or_sex` True when there is none only because the
     age or sex was not given (a regimen that needs the IBW is then refused).
     """
@@ -62,7 +60,7 @@ class DosingWeight(NamedTuple):
 
     `kind` "actual" or "adjusted"; `kg` the weight used (kg, to 0.01);
     `ideal` and `adjusted` (kg, to 0.01) or None when not computed; `text`
-    the arithmetic, e.g. "ideal 19.35 kg/m² × (1.6 m)² = 49.54 kg;
+    the arithmetic, e.g. "ideal 19.35257209 kg/m² × (1.6 m)² = 49.54 kg;
     adjusted 49.54 + 0.4 × (95 − 49.54) = 67.72 kg".
     """
 
@@ -93,7 +91,8 @@ def ideal_weight(references: GrowthReferences, sex: str | None, age_years: int |
                            "years: the CDC 2000 BMI-for-age medians end there", False)
     median = references.bmi_medians[sex, months]
     kg = half_up(median * height_m * height_m, WEIGHT_STEP)
-    text = (f"ideal {formatting.amount(half_up(median, MEDIAN_SHOWN), 'kg/m2')} × "
+    # The exact M is printed: to 0.01 kg/m² it would not recompute the weight about half the time.
+    text = (f"ideal {formatting.amount(median, 'kg/m2')} × "
             f"({formatting.amount(height_m, 'm')})² = {formatting.amount(kg, 'kg')}")
     return IdealWeight(kg, median, height_m, text, False)
 
