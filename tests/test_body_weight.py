@@ -31,7 +31,8 @@ def test_reference_example_girl_14_years():
     assert ideal.text == "ideal 19.35257209 kg/m² × (1.6 m)² = 49.54 kg"
     used = dosing_weight(D(95), ideal, D("0.4"), D(120))
     assert used == ("adjusted", D("67.72"), D("49.54"), D("67.72"),
-                    "ideal 19.35257209 kg/m² × (1.6 m)² = 49.54 kg; adjusted 49.54 + 0.4 × (95 − 49.54) = 67.72 kg")
+                    "ideal 19.35257209 kg/m² × (1.6 m)² = 49.54 kg; "
+                    "adjusted 49.54 + 0.4 × (95 − 49.54) = 67.72 kg")
 
 
 @pytest.mark.parametrize(("sex", "years", "months", "height", "median", "kg"), [
