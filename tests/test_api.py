@@ -166,7 +166,10 @@ def test_31_kg_warns_with_the_pounds_explanation(client):
         "code": "weight_possibly_in_pounds",
         "message": "31 kg is far above the expected weight for a 3-year-6-month-old girl (z +4.0). "
                    "31 lb would be 14.06 kg (z -0.5). Was the weight measured in pounds?"}
-    assert data["regimens"][0]["items"][0]["amount"] == 62
+    # Immunoglobulin is dosed on adjusted weight: ideal 15.46470384 kg/m² (CDC, girl, 42.5 months)
+    # x 0.96² = 14.25 kg; 31 kg is above 120% of it, so 14.25 + 0.4 x (31 - 14.25) = 20.95 kg;
+    # 2 g/kg x 20.95 kg = 41.9 g -> 42 g.
+    assert data["regimens"][0]["items"][0]["amount"] == 42
 
 
 def test_beyond_5_is_422_until_confirmed(client):

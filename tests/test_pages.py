@@ -46,7 +46,11 @@ def test_pounds_shown_as_entered_and_as_used(client):
 
 
 def test_cap_is_marked(client):
-    text = text_of(client.get("/sheet?" + CASE.replace("weight=14", "weight=40")))
+    # A 12-year-old girl, 150 cm: ideal 18.10148804 kg/m² x 1.5² = 40.73 kg; 40 kg is not above
+    # 120% of it, so immunoglobulin is dosed on the actual weight: 2 g/kg x 40 kg = 80 g, capped.
+    query = CASE.replace("weight=14", "weight=40").replace("height=96", "height=150")
+    query = query.replace("age_years=3&age_months=6", "age_years=12&age_months=0")
+    text = text_of(client.get("/sheet?" + query))
     assert "Cap applied" in text and "2 g/kg × 40 kg = 80 g, above the cap of 70 g: 70 g" in text
 
 

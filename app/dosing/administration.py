@@ -55,9 +55,11 @@ def _first_of_each_phase(items: tuple[DoseItem, ...], phases: int) -> list[DoseI
 
 def administer(regimen: Regimen, regimen_id: str, items: tuple[DoseItem, ...], product_id: str | None,
                already_given: Decimal | None, devices: tuple[Device, ...], basis: Decimal,
-               weight_kg: Decimal, bsa_m2: Decimal) -> Administration | FieldError:
+               weight_kg: Decimal, bsa_m2: Decimal,
+               max_rate: Decimal | None = None) -> Administration | FieldError:
     """Measure, infuse and total the dose `items` of `regimen`, or the
-    refusal of a dose that cannot be measured."""
+    refusal of a dose that cannot be measured; `max_rate` (amount units per
+    hour, from a kidney rule) lowers the infusion's own maximum."""
     use = regimen.product(product_id)
     unit = regimen.amount_unit
     warnings: list[str] = []
@@ -83,7 +85,7 @@ def administer(regimen: Regimen, regimen_id: str, items: tuple[DoseItem, ...], p
                     f"{formatting.number(regimen.max_deviation)}% off")
             if regimen.infusion is not None and taken.volume is not None:
                 infused = infuse(regimen.infusion, taken.measured, taken.volume, use.strength,
-                                 weight_kg, bsa_m2, unit)
+                                 weight_kg, bsa_m2, unit, max_rate)
                 warnings.extend(f"{regimen.drug}: {w}" for w in infused.warnings)
         measures.append(taken)
         infusions.append(infused)

@@ -18,8 +18,10 @@ from types import MappingProxyType
 
 from .bsa import FORMULAS
 from .errors import FieldError
+from .kidney import FORMULAS as EGFR_FORMULAS
 from .regimen_model import PlanDefinition, RegimenBook
 from .units import HEIGHT_UNITS, TO_CM, TO_KG, WEIGHT_UNITS
+from .weight_record import WEIGHT_SOURCES
 
 WEIGHT_RANGE_KG = (Decimal("0.3"), Decimal(250))
 HEIGHT_RANGE_CM = (Decimal(20), Decimal(250))
@@ -27,6 +29,7 @@ EARLIEST_START = date(2000, 1, 1)
 LATEST_START = date(2099, 12, 31)
 MAX_AGE_YEARS = 120
 SEXES = ("female", "male")
+CREATININE_UNITS = ("umol/L", "mg/dL")
 
 _DECIMAL_TEXT = re.compile(r"[0-9]{1,7}(\.[0-9]{1,6})?|\.[0-9]{1,6}")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -65,6 +68,17 @@ class PlanRequest:
     start_dates: Mapping[str, date] = field(default_factory=lambda: MappingProxyType({}))
     products: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     already_given: Mapping[str, Decimal] = field(default_factory=lambda: MappingProxyType({}))
+    #: Today in the clinic's time zone (the shell's clock); the date a weight
+    #: or creatinine defaults to, and the latest it may have.
+    today: date | None = None
+    weighed_on: date | None = None
+    weight_source: str = "measured"
+    creatinine: Decimal | None = None
+    creatinine_unit: str | None = None
+    creatinine_on: date | None = None
+    egfr_formula: str = "ckid_u25"
+    gestation_weeks: int | None = None
+    gestation_days: int | None = None
 
 
 def decimal_from_text(name: str, text: str) -> Decimal | FieldError:
@@ -140,6 +154,7 @@ def check_request(req: PlanRequest, book: RegimenBook) -> list[FieldError]:
     if req.bsa_formula not in FORMULAS:
         errors.append(FieldError("bsa_formula", f"must be one of {', '.join(FORMULAS)}"))
     errors.extend(_check_age_and_sex(req))
+    errors.extend(_check_weight_record_and_kidneys(req))
     plan = book.plans.get(req.plan or book.default_plan)
     if plan is None:
         errors.append(FieldError("plan", f"unknown plan; allowed: {', '.join(book.plans)}"))
@@ -199,6 +214,33 @@ def _check_choices(req: PlanRequest, plan: PlanDefinition) -> list[FieldError]:
             errors.append(FieldError(name, "this regimen is open-ended: it has no cumulative dose"))
         elif not amount.is_finite() or amount < 0 or amount.adjusted() > 6:
             errors.append(FieldError(name, f"must be from 0 to 9,999,999 {entry.regimen.amount_unit}"))
+    return errors
+
+
+def _check_weight_record_and_kidneys(req: PlanRequest) -> list[FieldError]:
+    """The weight's date and source, the creatinine, the eGFR formula and
+    the gestational age."""
+    errors: list[FieldError] = []
+    if req.weight_source not in WEIGHT_SOURCES:
+        errors.append(FieldError("weight_source", f"must be one of {', '.join(WEIGHT_SOURCES)}"))
+    for name, day in (("weighed_on", req.weighed_on), ("creatinine_on", req.creatinine_on)):
+        if day is not None and req.today is not None and day > req.today:
+            errors.append(FieldError(name, f"must not be in the future (today is {req.today})"))
+        elif day is not None and day < EARLIEST_START:
+            errors.append(FieldError(name, f"must be from {EARLIEST_START}"))
+    if req.creatinine is not None or req.creatinine_unit is not None:
+        if req.creatinine is None or req.creatinine_unit not in CREATININE_UNITS:
+            errors.append(FieldError("creatinine", "give the creatinine with its unit, "
+                                                   f"{' or '.join(CREATININE_UNITS)}"))
+    elif req.creatinine_on is not None:
+        errors.append(FieldError("creatinine_on", "a creatinine date is given without a creatinine"))
+    if req.egfr_formula not in EGFR_FORMULAS:
+        errors.append(FieldError("egfr_formula", f"must be one of {', '.join(EGFR_FORMULAS)}"))
+    if (req.gestation_weeks is None) != (req.gestation_days is None):
+        errors.append(FieldError("gestation_weeks", "give the gestational age at birth in weeks and days "
+                                                    "(0 days if none), or neither"))
+    elif req.gestation_weeks is not None and req.age_years is None:
+        errors.append(FieldError("gestation_weeks", "a gestational age needs the age in years and months"))
     return errors
 
 

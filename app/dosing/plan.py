@@ -18,18 +18,24 @@ from typing import NamedTuple
 
 from . import formatting
 from .administration import Administration, administer
+from .body_weight import DosingWeight, IdealWeight, dosing_weight, ideal_weight
 from .bsa import body_surface_area
 from .dates import every_days, every_months
 from .errors import FieldError, InvalidInput
+from .gestation import corrected_age_months
 from .growth import GrowthCheck, check_growth
-from .growth_references import GrowthReferences
+from .growth_references import CDC_FROM, GrowthReferences
 from .inputs import PlanRequest, check_request
+from .kidney import Egfr, KidneyOutcome, apply_kidney_rules, creatinine_mg_dl, egfr
 from .patient import Patient
-from .regimen_model import Phase, PlanDefinition, PlanEntry, Regimen, RegimenBook
+from .regimen_model import Phase, PlanDefinition, PlanEntry, Regimen, RegimenBook, Settings
 from .rounding import half_up, plain, round_dose
-from .units import TO_CM, TO_KG
+from .units import TO_CM, TO_KG, factor
+from .weight_record import WeightRecord, high_alert_refusal, weight_record
 
 WEIGHT_STEP = Decimal("0.01")
+#: A kidney rule's maximum rate, in mg/h, in each amount unit per hour.
+MG_H_TO = {unit: factor("mg", unit) for unit in ("mg", "g", "mcg")}
 HEIGHT_STEP = Decimal("0.1")
 
 
@@ -70,6 +76,10 @@ class RegimenPlan:
     start: date
     items: tuple[DoseItem, ...]
     administration: Administration | None = None
+    #: The weight a per-kg regimen was dosed on (None for BSA and fixed doses).
+    dosing_weight: DosingWeight | None = None
+    #: What the regimen's kidney rules said (None when it has none).
+    kidney: KidneyOutcome | None = None
 
     @property
     def basis_unit(self) -> str | None:
@@ -111,12 +121,19 @@ class RegimenPlan:
         total = item.exact * parts
         total_unit = f"{unit}/{phase.per}" if per_time else unit
         rule = formatting.amount(item.dose, r.dose_unit)
+        percent = self.kidney.percent if self.kidney else None
+        full = total if percent is None else plain(total * 100 / percent)
         if r.basis == "fixed":
             text = f"{rule}, a fixed dose"
-            if formatting.amount(total, total_unit) != rule:
-                text = f"{text} = {formatting.amount(total, total_unit)}"
+            if formatting.amount(full, total_unit) != rule:
+                text = f"{text} = {formatting.amount(full, total_unit)}"
         else:
-            text = (f"{rule} × {formatting.amount(self.basis_value, r.basis_unit)} = "
+            basis = formatting.amount(self.basis_value, r.basis_unit)
+            if self.dosing_weight is not None and self.dosing_weight.kind == "adjusted":
+                basis = f"{basis} (adjusted weight)"
+            text = f"{rule} × {basis} = {formatting.amount(full, total_unit)}"
+        if percent is not None:
+            text = (f"{text} × {formatting.number(percent)}% for kidney function = "
                     f"{formatting.amount(total, total_unit)}")
         if parts > 1:
             over = "" if shared else " days"
@@ -146,12 +163,28 @@ class Plan:
     regimens: tuple[RegimenPlan, ...]
     growth: GrowthCheck
     confirmed: bool = False
+    #: The ideal weight, when a chosen regimen doses on adjusted weight.
+    ideal: IdealWeight | None = None
+    kidney: Egfr | None = None
+    weight_record: WeightRecord | None = None
+    #: Warnings about the patient's data: an old or unmeasured weight, an
+    #: old creatinine.
+    notices: tuple[str, ...] = ()
 
 
 def make_patient(req: PlanRequest) -> Patient:
-    """Convert and round the measurements of a checked request."""
+    """Convert and round the measurements of a checked request; the age the
+    growth references are read at is corrected for a preterm birth
+    (`gestation.py`). Raises `ValueError` for a gestational age out of range."""
     weight_kg = half_up(req.weight * TO_KG[req.weight_unit], WEIGHT_STEP)
     height_cm = half_up(req.height * TO_CM[req.height_unit], HEIGHT_STEP)
+    age_used = corrected = None
+    if req.age_years is not None and req.age_months is not None:
+        age_used = 12 * req.age_years + req.age_months
+        if req.gestation_weeks is not None and req.gestation_days is not None:
+            corrected = corrected_age_months(req.age_years, req.age_months, req.gestation_weeks,
+                                             req.gestation_days)
+            age_used = corrected.months
     return Patient(
         weight_kg=weight_kg, height_cm=height_cm,
         bsa_m2=body_surface_area(req.bsa_formula, height_cm, weight_kg),
@@ -159,6 +192,8 @@ def make_patient(req: PlanRequest) -> Patient:
         weight_entered=plain(req.weight), weight_unit=req.weight_unit,
         height_entered=plain(req.height), height_unit=req.height_unit,
         age_years=req.age_years, age_months=req.age_months, sex=req.sex,
+        age_used_months=age_used, corrected_for_gestation=bool(corrected and corrected.corrected),
+        corrected_text=corrected.text if corrected and corrected.corrected else None,
     )
 
 
@@ -179,7 +214,7 @@ def _continues(previous: Phase | None, phase: Phase) -> bool:
 
 
 def regimen_items(regimen: Regimen, basis: Decimal, override: Decimal | None,
-                  start: date) -> tuple[DoseItem, ...]:
+                  start: date, scale: Decimal | None = None) -> tuple[DoseItem, ...]:
     """Every dated dose of `regimen` from `start` for a basis value (kg, m²
     or 1); `override` replaces the dose rule of a single-phase regimen.
 
@@ -187,14 +222,16 @@ def regimen_items(regimen: Regimen, basis: Decimal, override: Decimal | None,
     next day; a course is followed one interval after its last dose. A
     course on the same calendar as the course before it continues that
     course's count from its first dose (months counted from the start, not
-    chained)."""
+    chained). `scale` (a kidney rule's share, 0.5 for 50%) multiplies the
+    exact dose before cap and rounding."""
     items: list[DoseItem] = []
     day = start
     anchor, done = start, 0
     previous: Phase | None = None
     for index, phase in enumerate(regimen.phases):
         dose = phase.dose if override is None else override
-        exact = plain(dose * basis * phase.dose_factor)
+        exact = plain(dose * basis * phase.dose_factor if scale is None
+                      else dose * basis * phase.dose_factor * scale)
         capped = exact > phase.dose_cap
         amount = round_dose(exact, phase.dose_cap, phase.round_to)
         if phase.is_course:
@@ -238,6 +275,31 @@ def rounds_to_nothing(rp: RegimenPlan) -> FieldError | None:
         "cannot be given, so this regimen cannot be calculated for this patient")
 
 
+def _kidney_function(req: PlanRequest, patient: Patient, settings: Settings
+                     ) -> tuple[Egfr | None, list[FieldError], list[str]]:
+    """The eGFR from the request's creatinine (None without one), the
+    errors that stop it and the warnings it gives."""
+    if req.creatinine is None or req.creatinine_unit is None:
+        return None, [], []
+    try:
+        mg_dl = creatinine_mg_dl(req.creatinine, req.creatinine_unit, settings.umol_per_mg_dl)
+    except ValueError as err:
+        return None, [FieldError("creatinine", str(err))], []
+    try:
+        result = egfr(req.egfr_formula, mg_dl, patient.height_cm, patient.sex, patient.age_years,
+                      patient.age_months)
+    except ValueError as err:
+        return None, [FieldError("egfr_formula", f"{err}; choose bedside_schwartz")], []
+    warnings = []
+    taken = req.creatinine_on or req.today
+    limit = settings.creatinine_max_age_days
+    if taken is not None and req.today is not None and (req.today - taken).days > limit:
+        warnings.append(f"The creatinine was taken {(req.today - taken).days} days ago "
+                        f"({formatting.long_date(taken)}), more than {limit} days: "
+                        "measure it again before dosing.")
+    return result, [], warnings
+
+
 def compute_plan(book: RegimenBook, req: PlanRequest, references: GrowthReferences) -> Plan:
     """The plan for `req`, or `InvalidInput` listing every problem.
 
@@ -248,30 +310,88 @@ def compute_plan(book: RegimenBook, req: PlanRequest, references: GrowthReferenc
     errors = check_request(req, book)
     if errors:
         raise InvalidInput(errors)
+    settings = book.settings
     definition = book.plans[req.plan or book.default_plan]
-    patient = make_patient(req)
+    try:
+        patient = make_patient(req)
+    except ValueError as err:
+        raise InvalidInput([FieldError("gestation_weeks", str(err))]) from err
     growth = check_growth(patient, references)
     if growth.needs_confirmation and not req.confirm_implausible:
         errors.append(FieldError(
             "confirm_implausible",
             f"needs confirming: {'; '.join(growth.confirm)}. Re-measure; confirm that the values "
             "were re-measured and are right only if they are."))
+    notices: list[str] = []
+    record = None
+    weighed_on = req.weighed_on or req.today
+    if weighed_on is not None and req.today is not None:
+        record = weight_record(weighed_on, req.weight_source, req.today, settings.weight_max_age_days)
+        notices.extend(record.warnings)
+    kidney, kidney_errors, kidney_notices = _kidney_function(req, patient, settings)
+    errors.extend(kidney_errors)
+    notices.extend(kidney_notices)
     chosen = definition.regimen_ids if req.regimens is None else req.regimens
+    entries = [e for e in definition.entries if e.id in chosen]
+    ideal = None
+    if any(e.regimen.dosing_weight == "adjusted" for e in entries):
+        used = patient.age_used_months
+        ideal = ideal_weight(references, patient.sex, None if used is None else used // 12,
+                             None if used is None else used % 12, patient.height_cm)
     results = []
-    for entry in definition.entries:
-        if entry.id not in chosen:
-            continue
-        basis = basis_value(entry.regimen, patient)
+    for entry in entries:
+        regimen = entry.regimen
+        if record is not None and regimen.high_alert:
+            refusal = high_alert_refusal(regimen.drug, record, settings.weight_max_age_days)
+            if refusal is not None:
+                errors.append(refusal)
+                continue
+        used_weight = None
+        if regimen.basis == "weight":
+            if regimen.dosing_weight == "adjusted" and ideal is not None and ideal.missing_age_or_sex:
+                if patient.age_used_months is not None and patient.age_used_months >= CDC_FROM:
+                    errors.append(FieldError("sex", f"{regimen.drug} is dosed on adjusted body weight above "
+                                                    f"{formatting.number(settings.adjusted_above_percent)}% "
+                                                    "of the ideal weight: give the sex, which the ideal "
+                                                    "weight (CDC BMI-for-age median) needs"))
+                    continue
+                notices.append(f"{regimen.drug[:1].upper()}{regimen.drug[1:]} is dosed on adjusted body "
+                               "weight in obese children, which needs the age and sex: without them it is "
+                               "dosed on the actual weight.")
+                used_weight = DosingWeight("actual", patient.weight_kg, None, None, ideal.text)
+            elif regimen.dosing_weight == "adjusted" and ideal is not None:
+                used_weight = dosing_weight(patient.weight_kg, ideal, settings.adjusted_factor,
+                                            settings.adjusted_above_percent)
+            else:
+                used_weight = DosingWeight("actual", patient.weight_kg, None, None, "actual weight")
+        infusion_weight = used_weight.kg if used_weight else patient.weight_kg
+        outcome = None
+        if regimen.kidney_rules:
+            outcome = apply_kidney_rules(regimen.kidney_rules, None if kidney is None else kidney.value,
+                                         infusion_weight)
+            if outcome.withhold:
+                errors.append(FieldError("regimens", (
+                    f"{regimen.drug}: eGFR {formatting.number(kidney.value)} mL/min/1.73 m²: "
+                    f"{'; '.join(r.text for r in outcome.applied if r.action == 'withhold')} "
+                    f"({'; '.join(r.source for r in outcome.applied if r.action == 'withhold')}); "
+                    "untick it")))
+                continue
+        basis = used_weight.kg if used_weight else basis_value(regimen, patient)
         first = regimen_start(entry, req.start, req.start_dates)
-        items = regimen_items(entry.regimen, basis, req.overrides.get(entry.id), first)
-        result = RegimenPlan(entry.id, entry.regimen, basis, entry.id in req.overrides, first, items)
+        scale = None if outcome is None or outcome.percent is None else outcome.percent / 100
+        items = regimen_items(regimen, basis, req.overrides.get(entry.id), first, scale)
+        result = RegimenPlan(entry.id, regimen, basis, entry.id in req.overrides, first, items,
+                             dosing_weight=used_weight, kidney=outcome)
         zero = rounds_to_nothing(result)
         if zero is not None:
             errors.append(zero)
             continue
-        given = administer(entry.regimen, entry.id, items, req.products.get(entry.id),
+        max_rate = None
+        if outcome is not None and outcome.max_rate is not None:
+            max_rate = outcome.max_rate * MG_H_TO[regimen.amount_unit]
+        given = administer(regimen, entry.id, items, req.products.get(entry.id),
                            req.already_given.get(entry.id), book.devices, basis,
-                           patient.weight_kg, patient.bsa_m2)
+                           infusion_weight, patient.bsa_m2, max_rate)
         if isinstance(given, FieldError):
             errors.append(given)
             continue
@@ -279,4 +399,5 @@ def compute_plan(book: RegimenBook, req: PlanRequest, references: GrowthReferenc
     if errors:
         raise InvalidInput(errors, growth)
     return Plan(definition, patient, req.start, tuple(results), growth,
-                confirmed=growth.needs_confirmation and req.confirm_implausible)
+                confirmed=growth.needs_confirmation and req.confirm_implausible,
+                ideal=ideal, kidney=kidney, weight_record=record, notices=tuple(notices))

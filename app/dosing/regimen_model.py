@@ -32,6 +32,7 @@ from typing import Literal
 
 from .formatting import unit as unit_text
 from .infusions import InfusionRule
+from .kidney import KidneyRule
 from .products import Device, ProductUse
 
 Basis = Literal["weight", "bsa", "fixed"]
@@ -110,6 +111,12 @@ class Regimen:
     #: and the same as written ("4,000 mg/m²").
     cumulative_threshold: Decimal | None = None
     cumulative_threshold_text: str | None = None
+    #: "actual", or "adjusted": dosed (and infused) on the adjusted body
+    #: weight when the actual weight is above the file's threshold.
+    dosing_weight: str = "actual"
+    #: A high-alert medication: refused on an old or unmeasured weight.
+    high_alert: bool = False
+    kidney_rules: tuple[KidneyRule, ...] = ()
 
     @property
     def overridable(self) -> bool:
@@ -197,6 +204,21 @@ class PlanDefinition:
 
 
 @dataclass(frozen=True)
+class Settings:
+    """The file's rules about the patient, each from its `source`:
+    the adjusted-weight factor and the threshold (percent of the ideal
+    weight) above which a regimen dosed on adjusted weight uses it; the age
+    in days beyond which a weight, or a creatinine, is old; and µmol/L per
+    mg/dL of creatinine."""
+
+    adjusted_factor: Decimal
+    adjusted_above_percent: Decimal
+    weight_max_age_days: int
+    creatinine_max_age_days: int
+    umol_per_mg_dl: Decimal
+
+
+@dataclass(frozen=True)
 class RegimenBook:
     """Everything loaded from one regimen file."""
 
@@ -206,7 +228,8 @@ class RegimenBook:
     plans: Mapping[str, PlanDefinition]
     regimens: Mapping[str, Regimen]
     #: Measuring devices, smallest capacity first.
-    devices: tuple[Device, ...] = ()
+    devices: tuple[Device, ...]
+    settings: Settings
 
     @property
     def plan(self) -> PlanDefinition:

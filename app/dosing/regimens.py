@@ -31,8 +31,9 @@ import pint
 from .errors import FileProblem, RegimenFileError
 from .file_fields import FieldReader, WrittenQuantity, describe, read_quantity
 from .infusions import read_infusion
+from .kidney import read_kidney_rules
 from .products import Product, product_use, read_devices, read_products
-from .regimen_model import BASIS_UNITS, Phase, PlanDefinition, PlanEntry, Regimen, RegimenBook
+from .regimen_model import BASIS_UNITS, Phase, PlanDefinition, PlanEntry, Regimen, RegimenBook, Settings
 from .regimen_proof import prove
 from .rounding import plain
 from .toml_source import read_toml
@@ -94,7 +95,7 @@ class _RegimenReader:
         table = rd.table(data, path, {
             "drug", "route", "frequency", "basis", "dose", "override_range", "cap", "cap_per_dose",
             "round_to", "schedule", "phases", "phases_source", "products", "max_deviation", "infusion",
-            "notes", "cumulative_warning",
+            "notes", "cumulative_warning", "dosing_weight", "high_alert", "kidney",
         })
         if table is None:
             return None
@@ -230,6 +231,31 @@ class _RegimenReader:
                 fields["cumulative_threshold"] = magnitude_in(
                     Quantity(threshold.value, threshold.unit), f"{amount_unit}/{per}")
                 fields["cumulative_threshold_text"] = f"{threshold.value} {threshold.text}"
+        if "dosing_weight" in table:
+            d_path = (*path, "dosing_weight")
+            chosen = rd.table(table["dosing_weight"], d_path, {"weight", "source"})
+            if chosen is not None:
+                self.cite(rd.text(chosen, (*d_path, "source")))
+                if chosen.get("weight") not in ("actual", "adjusted") or basis != "weight":
+                    rd.problem((*d_path, "weight"), 'must be "actual" or "adjusted", for a dose per kg')
+                    ok = False
+                else:
+                    fields["dosing_weight"] = chosen["weight"]
+            ok = ok and chosen is not None
+        if "high_alert" in table:
+            h_path = (*path, "high_alert")
+            marked = rd.table(table["high_alert"], h_path, {"source"})
+            source = None if marked is None else rd.text(marked, (*h_path, "source"))
+            self.cite(source)
+            ok = ok and source is not None
+            fields["high_alert"] = source is not None
+        if "kidney" in table:
+            rules = read_kidney_rules(rd, table["kidney"], (*path, "kidney"))
+            if rules is None:
+                ok = False
+            else:
+                self.cite(*(rule.source for rule in rules))
+                fields["kidney_rules"] = rules
         return fields if ok else None
 
     def _percent(self, table: dict, key: str) -> Decimal | None:
@@ -433,6 +459,27 @@ class _RegimenReader:
         return None, None, None, days, doses_per_day, 1
 
 
+def _setting(rd: FieldReader, data: dict, key: str, whole: bool = False) -> Decimal | int | None:
+    """A required {value, source} table at the top of the file."""
+    table = rd.table(data.get(key), (key,), {"value", "source"})
+    if table is None:
+        return None
+    value = rd.whole(table, (key, "value"), 3660) if whole else rd.number(table, (key, "value"))
+    source = rd.text(table, (key, "source"))
+    return value if source is not None else None
+
+
+def read_settings(rd: FieldReader, data: dict) -> Settings | None:
+    """The file's rules about the patient (dosing weight, how old a weight or
+    a creatinine may be, the creatinine unit factor), each with its source."""
+    above = read_percent(rd, data.get("adjusted_weight_above"), ("adjusted_weight_above",))[0]
+    given = (_setting(rd, data, "adjusted_weight_factor"), above,
+             _setting(rd, data, "weight_max_age_days", whole=True),
+             _setting(rd, data, "creatinine_max_age_days", whole=True),
+             _setting(rd, data, "creatinine_umol_per_mg_dl"))
+    return None if None in given else Settings(*given)
+
+
 def read_percent(rd: FieldReader, data: Any, path: tuple[str, ...]) -> tuple[Decimal | None, str | None]:
     """A {percent, source} table."""
     table = rd.table(data, path, {"percent", "source"})
@@ -496,7 +543,9 @@ def parse_regimens(content: bytes, file: str) -> RegimenBook:
     data = document.data
     rd = FieldReader(file, document)
     rd.table(data, (), {"version", "default_plan", "max_deviation", "plans", "regimens", "products",
-                        "devices"})
+                        "devices", "adjusted_weight_factor", "adjusted_weight_above", "weight_max_age_days",
+                        "creatinine_max_age_days", "creatinine_umol_per_mg_dl"})
+    settings = read_settings(rd, data)
     devices = read_devices(rd, data.get("devices"))
     products = read_products(rd, data.get("products"))
     default_deviation = read_percent(rd, data["max_deviation"], ("max_deviation",))[0] \
@@ -518,7 +567,7 @@ def parse_regimens(content: bytes, file: str) -> RegimenBook:
     if rd.problems:
         raise RegimenFileError(rd.problems)
     book = RegimenBook(file, version, default_plan, MappingProxyType(plans), MappingProxyType(regimens),
-                       tuple(devices.values()))
+                       tuple(devices.values()), settings)
     for path, message in prove(book):
         rd.problem(path, message)
     if rd.problems:
