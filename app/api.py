@@ -29,6 +29,7 @@ from .dosing.growth import GrowthCheck
 from .dosing.infusions import Infusion
 from .dosing.inputs import date_from_text, decimal_from_text
 from .dosing.measuring import Measure
+from .dosing.patient import Patient
 from .dosing.plan import RegimenPlan
 from .json_response import json_response
 from .openapi import document
@@ -37,16 +38,20 @@ from .request_text import MAX_ERRORS, echo, text_problem
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 FIELDS = {"plan", "weight", "height", "start_date", "start_dates", "bsa_formula", "regimens", "overrides",
-          "products", "already_given", "age", "sex", "confirm_implausible"}
+          "products", "already_given", "age", "sex", "confirm_implausible", "weighed_on", "weight_source",
+          "creatinine", "egfr_formula", "gestational_age"}
 #: Optional fields whose explicit null is refused rather than read as "not
 #: given" (weight, height, age and confirm_implausible refuse it by type).
 NULL_IS_NOT_DEFAULT = ("plan", "start_date", "start_dates", "bsa_formula", "regimens", "overrides",
-                       "products", "already_given", "sex")
+                       "products", "already_given", "sex", "weighed_on", "weight_source", "creatinine",
+                       "egfr_formula", "gestational_age")
 #: The engine's field names, as this API calls them.
 API_NAMES = {
     "weight": "weight.value", "weight_unit": "weight.unit",
     "height": "height.value", "height_unit": "height.unit",
     "start": "start_date", "age_years": "age.years", "age_months": "age.months",
+    "creatinine_on": "creatinine.measured_on", "gestation_weeks": "gestational_age.weeks",
+    "gestation_days": "gestational_age.days",
 }
 
 
@@ -297,6 +302,32 @@ def parse_body(raw: bytes) -> tuple[PlanRequest | None, list[FieldError]]:
         if amount is not None:
             already_given[rid] = amount
     plan_id = f.text(data, "plan", None)
+    weighed_on = f.date(data["weighed_on"], "weighed_on") if "weighed_on" in data else None
+    weight_source = f.text(data, "weight_source", "measured")
+    creatinine = creatinine_unit = creatinine_on = None
+    if "creatinine" in data:
+        raw = data["creatinine"]
+        if not isinstance(raw, dict) or not {"value", "unit"} <= set(raw) <= {"value", "unit", "measured_on"}:
+            f.fail("creatinine", 'must be an object {"value": number, "unit": "umol/L" or "mg/dL", '
+                                 '"measured_on": "YYYY-MM-DD"}')
+        else:
+            creatinine = f.number(raw["value"], "creatinine.value")
+            creatinine_unit = raw["unit"] if isinstance(raw["unit"], str) else None
+            if creatinine_unit is None:
+                f.fail("creatinine.unit", 'must be "umol/L" or "mg/dL"')
+            if "measured_on" in raw:
+                creatinine_on = f.date(raw["measured_on"], "creatinine.measured_on")
+    egfr_formula = f.text(data, "egfr_formula", "ckid_u25")
+    gestation_weeks = gestation_days = None
+    if "gestational_age" in data:
+        raw = data["gestational_age"]
+        if not isinstance(raw, dict) or set(raw) != {"weeks", "days"}:
+            f.fail("gestational_age", 'must be an object {"weeks": whole number, "days": whole number}')
+        else:
+            weeks = f.number(raw["weeks"], "gestational_age.weeks", whole=True)
+            days = f.number(raw["days"], "gestational_age.days", whole=True)
+            gestation_weeks = None if weeks is None else int(weeks)
+            gestation_days = None if days is None else int(days)
     age_years = age_months = None
     if "age" in data:
         age = data["age"]
@@ -321,16 +352,23 @@ def parse_body(raw: bytes) -> tuple[PlanRequest | None, list[FieldError]]:
         regimens=None if regimens is None else tuple(regimens),
         overrides=overrides, age_years=age_years, age_months=age_months, sex=sex,
         confirm_implausible=confirm, plan=plan_id, start_dates=start_dates, products=products,
-        already_given=already_given,
+        already_given=already_given, today=clinic_today(), weighed_on=weighed_on,
+        weight_source=weight_source or "measured", creatinine=creatinine,
+        creatinine_unit=creatinine_unit, creatinine_on=creatinine_on,
+        egfr_formula=egfr_formula or "ckid_u25", gestation_weeks=gestation_weeks,
+        gestation_days=gestation_days,
     ), f.errors
 
 
-def growth_json(check: GrowthCheck) -> dict[str, Any]:
+def growth_json(check: GrowthCheck, patient: Patient | None = None) -> dict[str, Any]:
     """`growth` (null when the check was not done) and `warnings`."""
     warnings = [{"code": w.code, "message": w.message} for w in check.warnings]
     if check.reference is None:
         return {"growth": None, "warnings": warnings}
     growth: dict[str, Any] = {"reference": check.reference, "bmi_kg_m2": check.bmi}
+    if patient is not None:
+        growth["age_used_months"] = patient.age_used_months
+        growth["corrected_for_gestation"] = patient.corrected_for_gestation
     for m in check.measures:
         growth[f"{m.measure}_for_age_z"] = m.z
         growth[f"{m.measure}_for_age_percentile"] = m.percentile
@@ -383,8 +421,14 @@ def _regimen_json(r: RegimenPlan) -> dict[str, Any]:
             **_measure_json(given.measure_of(i) if given else None, unit),
             "infusion": infusion_json(given.infusion_of(i) if given else None, unit),
         })
+    kidney = r.kidney
     return {
         "id": r.id, "drug": regimen.drug, "route": regimen.route, "frequency": regimen.frequency,
+        "dosing_weight": None if r.dosing_weight is None else r.dosing_weight.kind,
+        "dosing_weight_kg": None if r.dosing_weight is None else r.dosing_weight.kg,
+        "kidney": None if kidney is None else {
+            "percent": kidney.percent, "withhold": kidney.withhold, "not_given": kidney.not_given,
+            "max_rate_mg_per_h": kidney.max_rate, "warnings": list(kidney.warnings)},
         "basis": regimen.basis, "dose_rule": r.dose_rule, "start_date": r.start.isoformat(),
         "overridden": r.overridden, "calculation": r.calculation(r.items[0]),
         "product": None if use is None else {
@@ -403,14 +447,29 @@ def _regimen_json(r: RegimenPlan) -> dict[str, Any]:
 def plan_json(plan: Plan) -> dict[str, Any]:
     """The plan in the API's shape, numbers as exact decimals."""
     p = plan.patient
+    record = plan.weight_record
+    adjusted = [r.dosing_weight.adjusted for r in plan.regimens
+                if r.dosing_weight and r.dosing_weight.adjusted]
+    kidney = plan.kidney
     body = {
         "plan": {"id": plan.definition.id, "name": plan.definition.name, "source": plan.definition.source},
         "patient": {"weight_kg": p.weight_kg, "height_cm": p.height_cm,
-                    "bsa_m2": p.bsa_m2, "bsa_formula": p.bsa_formula},
-        **growth_json(plan.growth),
+                    "bsa_m2": p.bsa_m2, "bsa_formula": p.bsa_formula,
+                    "weighed_on": None if record is None else record.weighed_on.isoformat(),
+                    "weight_source": None if record is None else record.source,
+                    "ideal_weight_kg": None if plan.ideal is None else plan.ideal.kg,
+                    "adjusted_weight_kg": adjusted[0] if adjusted else None},
+        "kidney": None if kidney is None else {
+            "creatinine_mg_dl": kidney.creatinine_mg_dl, "egfr": kidney.value, "formula": kidney.formula,
+            "k": kidney.k, "calculation": kidney.text},
+        **growth_json(plan.growth, p),
         "confirmed_implausible": plan.confirmed,
         "regimens": [_regimen_json(r) for r in plan.regimens],
     }
+    body["warnings"] += [{"code": "patient_data", "message": n} for n in plan.notices]
+    body["warnings"] += [{"code": "kidney", "message": f"{r.regimen.drug}: {rule.text}"}
+                         for r in plan.regimens if r.kidney for rule in r.kidney.applied
+                         if rule.action == "warn" and (rule.below is not None or rule.from_ is not None)]
     body["warnings"] += [{"code": "administration", "message": w}
                          for r in plan.regimens if r.administration for w in r.administration.warnings]
     return body

@@ -25,6 +25,7 @@ from typing import Any
 from .dosing import RegimenBook
 from .dosing.bsa import FORMULAS
 from .dosing.inputs import (
+    CREATININE_UNITS,
     EARLIEST_START,
     HEIGHT_RANGE_CM,
     LATEST_START,
@@ -32,7 +33,9 @@ from .dosing.inputs import (
     SEXES,
     WEIGHT_RANGE_KG,
 )
+from .dosing.kidney import FORMULAS as EGFR_FORMULAS
 from .dosing.units import HEIGHT_UNITS, TO_CM, TO_KG, WEIGHT_UNITS
+from .dosing.weight_record import WEIGHT_SOURCES
 from .request_text import MAX_ECHO, MAX_ERRORS, MAX_TEXT
 from .version import __version__
 
@@ -142,6 +145,26 @@ def request_fields(book: RegimenBook) -> dict[str, Schema]:
                    required=("years", "months"),
                    description="Completed years and months; with `sex`, the growth check is done."),
         "sex": {"type": "string", "enum": list(SEXES)},
+        "weighed_on": {"type": "string", "format": "date", "pattern": "^20[0-9]{2}-[0-9]{2}-[0-9]{2}$",
+                       "description": "The day the weight was taken, not in the future. Default: today. "
+                                      "Older than the file's limit (30 days) warns, and refuses high-alert "
+                                      "regimens."},
+        "weight_source": {"type": "string", "enum": list(WEIGHT_SOURCES),
+                          "description": "Default: measured. A stated or estimated weight warns, and "
+                                         "refuses high-alert regimens."},
+        "creatinine": obj({"value": number("Serum creatinine."),
+                           "unit": {"type": "string", "enum": list(CREATININE_UNITS)},
+                           "measured_on": {"type": "string", "format": "date",
+                                           "pattern": "^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"}},
+                          required=("value", "unit"),
+                          description="Optional; gives the eGFR that regimens' kidney rules use."),
+        "egfr_formula": {"type": "string", "enum": list(EGFR_FORMULAS),
+                         "description": "Default: ckid_u25 (ages 1 to 25 years, needs age and sex)."},
+        "gestational_age": obj({"weeks": {"type": "integer", "minimum": 22, "maximum": 44},
+                                "days": {"type": "integer", "minimum": 0, "maximum": 6}},
+                               required=("weeks", "days"),
+                               description="At birth; before 37 weeks the growth check reads the "
+                                           "corrected age. Needs `age`."),
         "confirm_implausible": {"type": "boolean", "description": (
             "The prescriber re-measured values the growth check finds implausible (|z| >= 5 or BMI "
             "above 60 kg/m²) and confirms them. Default: false.")},
@@ -161,7 +184,9 @@ GROWTH = {
     "type": "object",
     "properties": {"reference": {"type": "string", "enum": ["WHO 2006", "CDC 2000"]},
                    "bmi_kg_m2": DECIMAL},
-    "patternProperties": {"^(weight|height|bmi)_for_age_(z|percentile)$": DECIMAL},
+    "patternProperties": {"^(weight|height|bmi)_for_age_(z|percentile)$": DECIMAL,
+                          "^age_used_months$": {"type": ["integer", "null"]},
+                          "^corrected_for_gestation$": {"type": "boolean"}},
     "additionalProperties": False,
     "required": ["reference", "bmi_kg_m2"],
 }
@@ -229,6 +254,13 @@ ITEM_FIELDS: dict[str, Schema] = {
 ITEM = obj(ITEM_FIELDS, required=tuple(k for k in ITEM_FIELDS if k != "measured_amount"))
 REGIMEN_FIELDS: dict[str, Schema] = {
     "id": TEXT, "drug": TEXT, "route": TEXT, "frequency": TEXT,
+    "dosing_weight": {"type": ["string", "null"], "enum": ["actual", "adjusted", None],
+                      "description": "The weight a per-kg regimen was dosed on; null otherwise."},
+    "dosing_weight_kg": NULLABLE_DECIMAL,
+    "kidney": nullable(obj({"percent": NULLABLE_DECIMAL, "withhold": {"type": "boolean"},
+                            "not_given": {"type": "boolean"}, "max_rate_mg_per_h": NULLABLE_DECIMAL,
+                            "warnings": {"type": "array", "items": TEXT}},
+                           required=("percent", "withhold", "not_given", "max_rate_mg_per_h", "warnings"))),
     "basis": {"type": "string", "enum": ["weight", "bsa", "fixed"]},
     "dose_rule": TEXT, "start_date": DATE, "overridden": {"type": "boolean"},
     "calculation": {**TEXT, "description": "The first dose's arithmetic, written out."},
@@ -245,12 +277,19 @@ REGIMEN_FIELDS: dict[str, Schema] = {
 PLAN = obj({
     "plan": obj({"id": TEXT, "name": TEXT, "source": TEXT}, required=("id", "name", "source")),
     "patient": obj({"weight_kg": DECIMAL, "height_cm": DECIMAL, "bsa_m2": DECIMAL,
-                    "bsa_formula": {"type": "string", "enum": list(FORMULAS)}},
-                   required=("weight_kg", "height_cm", "bsa_m2", "bsa_formula")),
+                    "bsa_formula": {"type": "string", "enum": list(FORMULAS)},
+                    "weighed_on": {"type": ["string", "null"], "format": "date"},
+                    "weight_source": {"type": ["string", "null"]},
+                    "ideal_weight_kg": NULLABLE_DECIMAL, "adjusted_weight_kg": NULLABLE_DECIMAL},
+                   required=("weight_kg", "height_cm", "bsa_m2", "bsa_formula", "weighed_on",
+                             "weight_source", "ideal_weight_kg", "adjusted_weight_kg")),
+    "kidney": nullable(obj({"creatinine_mg_dl": DECIMAL, "egfr": DECIMAL, "formula": TEXT,
+                            "k": DECIMAL, "calculation": TEXT},
+                           required=("creatinine_mg_dl", "egfr", "formula", "k", "calculation"))),
     **GROWTH_AND_WARNINGS,
     "confirmed_implausible": {"type": "boolean"},
     "regimens": {"type": "array", "items": obj(REGIMEN_FIELDS, required=tuple(REGIMEN_FIELDS))},
-}, required=("plan", "patient", "growth", "warnings", "confirmed_implausible", "regimens"))
+}, required=("plan", "patient", "kidney", "growth", "warnings", "confirmed_implausible", "regimens"))
 PLANS = obj({
     "default_plan": TEXT,
     "plans": {"type": "array", "items": obj({

@@ -15,11 +15,12 @@ D = Decimal
 COUNTS = {"prednisolone": 7, "ivig": 9, "methotrexate": 52, "pamidronate": 4, "cyclophosphamide": 6}
 PRINTO = [D(2), D("1.5"), D(1), D("0.75"), D("0.5"), D("0.35"), D("0.2")]
 # plan: {id: ([(dose per basis unit per dose, cap per dose, increment), ...] one per phase,
-#             basis, number of dated items, days from the plan's start to the first dose)}
+#             basis, number of dated items, days from the plan's start to the first dose)};
+# basis "adjusted" is per kg of the dosing weight of section E.
 PLANS = {
     "jdm_calcinosis": {
         "prednisolone": ([(d, D(60), D(1)) for d in PRINTO], "weight", 7, 0),
-        "ivig": ([(D(2), D(70), D(1))], "weight", 9, 0),
+        "ivig": ([(D(2), D(70), D(1))], "adjusted", 9, 0),
         "methotrexate": ([(D(15), D(40), D("0.5"))], "bsa", 52, 0),
         "pamidronate": ([(D(1), D(90), D(1))], "weight", 4, 0),
         "cyclophosphamide": ([(D(500), D(1200), D(10))], "bsa", 6, 0),
@@ -30,7 +31,7 @@ PLANS = {
         "methotrexate": ([(D(15), D(40), D("0.5"))], "bsa", 52, 0),
     },
     "kawasaki_aha2017": {
-        "ivig": ([(D(2), D(100), D(1))], "weight", 1, 0),
+        "ivig": ([(D(2), D(100), D(1))], "adjusted", 1, 0),
         # 80 mg/kg/day in 4 doses: 20 mg/kg a dose; 4,000 mg/day: 1,000 mg a dose.
         "aspirin": ([(D(20), D(1000), D(5)), (D(5), D(81), D(1))], "weight", 2, 0),
     },
@@ -61,11 +62,31 @@ def amount(dose: Decimal, basis: Decimal, cap: Decimal, step: Decimal) -> Decima
     return given
 
 
+def _bmi_medians() -> dict[tuple[str, str], Decimal]:
+    with (TABLES / "cdc_2000_bmiagerev.csv").open() as handle:
+        return {("male" if row["Sex"] == "1" else "female", row["Agemos"]): D(row["M"])
+                for row in csv.DictReader(handle)}
+
+
+def dosing_weight(weight_kg: Decimal, height_cm: Decimal, years: int | None, months: int | None,
+                  sex: str | None) -> Decimal:
+    """Section E: ideal = CDC BMI-for-age median (completed months + 0.5) x height², to 0.01 kg,
+    from 24 to 239 months; above 120% of it, ideal + 0.4 x (actual - ideal), to 0.01 kg."""
+    if years is None or months is None or sex is None or not 24 <= 12 * years + months <= 239:
+        return weight_kg
+    ideal = to_step(BMI_MEDIANS[sex, f"{12 * years + months}.5"] * (height_cm / 100) ** 2, D("0.01"))
+    if weight_kg > ideal * D("1.2"):
+        return to_step(ideal + D("0.4") * (weight_kg - ideal), D("0.01"))
+    return weight_kg
+
+
 def expected_amounts(rid: str, weight_kg: Decimal, bsa_m2: Decimal,
-                     override: Decimal | None = None, plan: str = "jdm_calcinosis") -> list[Decimal]:
-    """The amount of each phase of regimen `rid` of `plan`, in order."""
+                     override: Decimal | None = None, plan: str = "jdm_calcinosis",
+                     dosing_kg: Decimal | None = None) -> list[Decimal]:
+    """The amount of each phase of regimen `rid` of `plan`, in order;
+    `dosing_kg` is the dosing weight of a regimen dosed on adjusted weight."""
     phases, basis, _, _ = PLANS[plan][rid]
-    value = {"weight": weight_kg, "bsa": bsa_m2, "fixed": D(1)}[basis]
+    value = {"weight": weight_kg, "adjusted": dosing_kg or weight_kg, "bsa": bsa_m2, "fixed": D(1)}[basis]
     return [amount(override if override is not None else dose, value, cap, step)
             for dose, cap, step in phases]
 
@@ -104,6 +125,7 @@ def _weight_rows() -> dict[tuple[str, str, str], tuple[float, float, float]]:
 
 
 WEIGHT_ROWS = _weight_rows()
+BMI_MEDIANS = _bmi_medians()
 
 
 def weight_for_age_z(years: int, months: int, sex: str, weight_kg: Decimal) -> tuple[str, float] | None:

@@ -18,8 +18,8 @@ def test_case_patient(client):
     response = post(client, CASE)
     assert response.status_code == 200
     data = response.get_json()
-    assert data["patient"] == {"weight_kg": 14, "height_cm": 96, "bsa_m2": 0.61,
-                               "bsa_formula": "mosteller"}
+    patient = {k: data["patient"][k] for k in ("weight_kg", "height_cm", "bsa_m2", "bsa_formula")}
+    assert patient == {"weight_kg": 14, "height_cm": 96, "bsa_m2": 0.61, "bsa_formula": "mosteller"}
     regimens = by_id(data)
     assert list(regimens) == ["prednisolone", "ivig", "methotrexate", "pamidronate",
                               "cyclophosphamide"]
@@ -59,7 +59,8 @@ def test_caps_reported(client):
 
 def test_pounds_and_inches(client):
     body = {**CASE, "weight": {"value": 31, "unit": "lb"}, "height": {"value": 37.8, "unit": "in"}}
-    assert post(client, body).get_json()["patient"] == {
+    patient = post(client, body).get_json()["patient"]
+    assert {k: patient[k] for k in ("weight_kg", "height_cm", "bsa_m2", "bsa_formula")} == {
         "weight_kg": 14.06, "height_cm": 96, "bsa_m2": 0.61, "bsa_formula": "mosteller"}
 
 
@@ -196,7 +197,8 @@ def test_confirmation_must_be_a_boolean(client, value):
 def test_without_age_and_sex_the_check_is_not_done(client):
     data = post(client, CASE).get_json()
     assert data["growth"] is None
-    assert [w["code"] for w in data["warnings"]] == ["growth_check_not_done"]
+    growth_codes = [w["code"] for w in data["warnings"] if w["code"].startswith("growth")]
+    assert growth_codes == ["growth_check_not_done"]
 
 
 def test_over_20_years_is_not_an_error(client):

@@ -14,7 +14,17 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from oracle import PLANS, TO_CM, TO_KG, bsa_float, expected_amounts, mosteller, to_step, weight_for_age_z
+from oracle import (
+    PLANS,
+    TO_CM,
+    TO_KG,
+    bsa_float,
+    dosing_weight,
+    expected_amounts,
+    mosteller,
+    to_step,
+    weight_for_age_z,
+)
 
 D = Decimal
 FORMULAS = ["mosteller", "dubois", "haycock", "gehan_george", "boyd"]
@@ -190,10 +200,13 @@ def check_api(client, body):
     overrides = body.get("overrides", {})
     plan = body.get("plan", "jdm_calcinosis")
     assert data["plan"]["id"] == plan
+    age = body.get("age") or {}
+    dosing_kg = dosing_weight(weight, height, age.get("years"), age.get("months"), body.get("sex"))
     for regimen in data["regimens"]:
         rid = regimen["id"]
         override = overrides.get(rid, {}).get("dose")
-        expected = expected_amounts(rid, weight, bsa, None if override is None else D(repr(override)), plan)
+        expected = expected_amounts(rid, weight, bsa, None if override is None else D(repr(override)), plan,
+                                    dosing_kg)
         _, _, count, offset = PLANS[plan][rid]
         items = regimen["items"]
         assert len(items) == count
@@ -204,6 +217,16 @@ def check_api(client, body):
             if first is None:
                 first = str(date.fromisoformat(body["start_date"]) + timedelta(days=offset))
             assert items[0]["date"] == first
+
+
+def _sheet_dosing_kg(params, weight, html):
+    """The dosing weight of section E for the sheet's patient (the height as printed)."""
+    try:
+        years, months = int(params["age_years"][0]), int(params["age_months"][0])
+    except (KeyError, ValueError):
+        return weight
+    height = D(re.search(r'Height used</th><td class="figure">([0-9.,]+) cm', html).group(1).replace(",", ""))
+    return dosing_weight(weight, height, years, months, params.get("sex", [""])[0] or None)
 
 
 def check_sheet(client, query):
@@ -225,7 +248,8 @@ def check_sheet(client, query):
     for rid in dict.fromkeys(params["regimen"]):
         section = html.split(f'id="regimen-{rid}"')[1].split("</section>")[0]
         override = params.get(f"dose.{rid}", [""])[0].strip()
-        expected = expected_amounts(rid, weight, bsa, D(override) if override else None)
+        expected = expected_amounts(rid, weight, bsa, D(override) if override else None,
+                                    dosing_kg=_sheet_dosing_kg(params, weight, html))
         if rid == "prednisolone":
             shown = re.findall(r'class="figure">([0-9.,]+) mg once daily', section)
         else:
