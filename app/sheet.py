@@ -8,15 +8,47 @@ template unpacks, saving Jinja's per-attribute lookups (`python -m bench`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 from .dosing import formatting as fmt
+from .dosing.bsa import FORMULA_NAMES
 from .dosing.plan import DoseItem, Plan, RegimenPlan
+from .dosing.units import TO_CM, TO_KG
 
 #: A run of identical doses at least this long prints as one line.
 RUN_AS_RANGE = 7
+#: Joins a number to its unit, and the parts of a date, so that a line never
+#: breaks between them ("28 / mg").
+NBSP = "\u00a0"
+#: The multiplication sign (U+00D7), never the letter x.
+TIMES = "\u00d7"
+_NUMBER_THEN_UNIT = re.compile(r"(?<=[0-9]) (?=[a-zµ%])")
+#: The entered units in words, echoed beside the value used.
+UNIT_WORDS = {"kg": "kilograms", "g": "grams", "lb": "pounds",
+              "cm": "centimetres", "m": "metres", "in": "inches"}
+
+
+@lru_cache(maxsize=4096)
+def amount(value: Decimal, unit: str) -> str:
+    """`formatting.amount` with a non-breaking space: "28\u00a0mg"."""
+    return fmt.amount(value, unit).replace(" ", NBSP)
+
+
+@lru_cache(maxsize=4096)
+def long_date(day: date) -> str:
+    """`formatting.long_date` that does not break: "31\u00a0Jan\u00a02027"."""
+    return fmt.long_date(day).replace(" ", NBSP)
+
+
+def printed(text: str) -> str:
+    """The engine's sentence as printed: each number joined to its unit by a
+    non-breaking space, and the multiplication sign for " x "."""
+    return _NUMBER_THEN_UNIT.sub(NBSP, text).replace(" x ", f" {TIMES} ")
 
 
 class TaperRow(NamedTuple):
@@ -65,7 +97,7 @@ def _date_rows(rp: RegimenPlan) -> tuple[DateRow, ...]:
     rows: list[DateRow] = []
 
     def single(item: DoseItem) -> DateRow:
-        return DateRow(f"{fmt.long_date(item.date)}: {fmt.amount(item.amount, r.amount_unit)}", False)
+        return DateRow(f"{long_date(item.date)}: {amount(item.amount, r.amount_unit)}", False)
 
     start = 0
     for end in range(1, len(items) + 1):
@@ -74,9 +106,9 @@ def _date_rows(rp: RegimenPlan) -> tuple[DateRow, ...]:
         first, last, count = items[start], items[end - 1], end - start
         if r.schedule.every_days is not None and count >= RUN_AS_RANGE:
             rows.append(DateRow(
-                f"{count} doses of {fmt.amount(first.amount, r.amount_unit)}, every "
-                f"{fmt.weekday(first.date)} (every {r.schedule.every_days} days) from "
-                f"{fmt.long_date(first.date)} to {fmt.long_date(last.date)}", True))
+                f"{count} doses of {amount(first.amount, r.amount_unit)}, every "
+                f"{fmt.weekday(first.date)} (every {r.schedule.every_days}{NBSP}days) from "
+                f"{long_date(first.date)} to {long_date(last.date)}", True))
         else:
             rows.extend(single(item) for item in items[start:end])
         start = end
@@ -88,7 +120,7 @@ def regimen_view(rp: RegimenPlan) -> RegimenView:
     r = rp.regimen
     first = rp.items[0]
     basis = "weight" if r.basis == "weight" else "body surface area"
-    rule = "tapered, see the steps" if r.taper else rp.dose_rule
+    rule = "tapered, see the steps" if r.taper else printed(rp.dose_rule)
     cap_mark = " (cap)" if first.capped else ""
     count = len(rp.items)
     return RegimenView(
@@ -96,20 +128,20 @@ def regimen_view(rp: RegimenPlan) -> RegimenView:
         title=r.drug[:1].upper() + r.drug[1:],
         route=f"{r.route}, {r.frequency}",
         rule=f"{rule} ({basis} basis)",
-        overridden_from=fmt.amount(r.dose, r.dose_unit) if rp.overridden else None,
-        cap=fmt.amount(r.cap, r.cap_unit),
-        round_to=fmt.amount(r.round_to, r.amount_unit),
+        overridden_from=amount(r.dose, r.dose_unit) if rp.overridden else None,
+        cap=amount(r.cap, r.cap_unit),
+        round_to=amount(r.round_to, r.amount_unit),
         capped=rp.any_capped,
         taper=tuple(
-            TaperRow(n, fmt.long_date(item.date),
-                     fmt.long_date(item.until) if item.until else "continuing (until changed)",
-                     rp.calculation(item),
-                     f"{fmt.amount(item.amount, r.amount_unit)} {r.frequency}"
+            TaperRow(n, long_date(item.date),
+                     long_date(item.until) if item.until else "continuing (until changed)",
+                     printed(rp.calculation(item)),
+                     f"{amount(item.amount, r.amount_unit)} {r.frequency}"
                      + (" (cap)" if item.capped else ""),
                      item.capped)
             for n, item in enumerate(rp.items, start=1)) if r.taper else (),
-        calculation=rp.calculation(first),
-        give=f"{fmt.amount(first.amount, r.amount_unit)}{cap_mark}",
+        calculation=printed(rp.calculation(first)),
+        give=f"{amount(first.amount, r.amount_unit)}{cap_mark}",
         doses=f"{count} dose{'s' if count > 1 else ''}",
         dates=() if r.taper else _date_rows(rp),
     )
@@ -130,16 +162,17 @@ PERCENTILE_SHOWN_TO_Z = Decimal("3.1")
 
 
 def ordinal(value: Decimal, z: Decimal) -> str:
-    """Percentile `value` as an ordinal: "41st", "30.8th"; where `z` puts it
+    """Percentile `value` as an ordinal, its suffix read from the last digit
+    spoken: "41st", "12th", "30.8th", "62.2nd", "0.1st"; where `z` puts it
     beyond what 0.1 can show, "above the 99.9th" or "below the 0.1st"."""
     if z >= PERCENTILE_SHOWN_TO_Z:
         return "above the 99.9th"
     if z <= -PERCENTILE_SHOWN_TO_Z:
         return "below the 0.1st"
     text = fmt.number(value)
-    if "." in text or 11 <= int(text) % 100 <= 13:
+    if "." not in text and 11 <= int(text) % 100 <= 13:
         return f"{text}th"
-    return text + {1: "st", 2: "nd", 3: "rd"}.get(int(text) % 10, "th")
+    return text + {"1": "st", "2": "nd", "3": "rd"}.get(text[-1], "th")
 
 
 def signed(z: Decimal) -> str:
@@ -158,8 +191,47 @@ def growth_view(plan: Plan) -> GrowthView:
     for m in check.measures:
         figure = f"{m.label} z {signed(m.z)} ({ordinal(m.percentile, m.z)} percentile)"
         if m.measure == "bmi":
-            figure = (f"BMI {fmt.number(p.weight_kg)} kg ÷ ({fmt.number(p.height_cm / 100)} m)² = "
-                      f"{fmt.amount(m.value, m.unit)} (to 0.1), {figure}")
+            figure = (f"BMI {amount(p.weight_kg, 'kg')} ÷ ({amount(p.height_cm / 100, 'm')})² = "
+                      f"{amount(m.value, m.unit)} (to 0.1), {figure}")
         parts.append(figure)
     line = f"{check.reference}: {', '.join(parts)}."
-    return GrowthView(tuple(w.message for w in check.warnings), line, plan.confirmed)
+    return GrowthView(tuple(printed(w.message) for w in check.warnings), line, plan.confirmed)
+
+
+class PatientView(NamedTuple):
+    """The sheet's measurements block, as printed."""
+
+    weight: str
+    height: str
+    bsa: str
+    age_sex: str
+    start: str
+
+
+def _as_measured(entered: Decimal, unit: str, used: Decimal, base: str,
+                 factor: Decimal) -> str:
+    """The value used, and the unit chosen on the form in words:
+    "14 kg, as measured"; "14.06 kg, from 31 lb (pounds) as measured,
+    × 0.45359237 kg/lb"."""
+    if unit == base:
+        return f"{amount(used, base)}, as measured"
+    return (f"{amount(used, base)}, from {amount(entered, unit)} ({UNIT_WORDS[unit]}) as measured, "
+            f"{TIMES} {amount(factor, f'{base}/{unit}')}")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count}{NBSP}{word}{'s' if count != 1 else ''}"
+
+
+def patient_view(plan: Plan) -> PatientView:
+    """What the sheet prints of the patient's measurements."""
+    p = plan.patient
+    age = (f"{_plural(p.age_years, 'year')} {_plural(p.age_months, 'month')}"
+           if p.age_years is not None and p.age_months is not None else "age not given")
+    return PatientView(
+        weight=_as_measured(p.weight_entered, p.weight_unit, p.weight_kg, "kg", TO_KG[p.weight_unit]),
+        height=_as_measured(p.height_entered, p.height_unit, p.height_cm, "cm", TO_CM[p.height_unit]),
+        bsa=f"{amount(p.bsa_m2, 'm2')} ({FORMULA_NAMES[p.bsa_formula]} formula, rounded to 0.01{NBSP}m²)",
+        age_sex=f"{age}, {p.sex or 'sex not given'}",
+        start=long_date(plan.start),
+    )

@@ -29,11 +29,12 @@ def test_case_sheet(client):
     assert response.status_code == 200
     text = text_of(response)
     assert "0.61 m² (Mosteller formula" in text
-    assert "15 mg/m²/week x 0.61 m² = 9.15 mg/week, rounded to 9 mg" in text
+    assert "15 mg/m²/week × 0.61 m² = 9.15 mg/week, rounded to 9 mg" in text
     assert "52 doses of 9 mg, every Sunday (every 7 days) from 31 Jan 2027 to 23 Jan 2028" in text
-    assert "0.75 mg/kg/day x 14 kg = 10.5 mg/day, rounded to 11 mg" in text
+    assert "0.75 mg/kg/day × 14 kg = 10.5 mg/day, rounded to 11 mg" in text
     assert "Cap 1,200 mg" in text and "Pedidose 0.1.0" in text
     assert "MTX" not in text and "IVIG" not in text
+    assert " x " not in text  # the multiplication sign is ×
     figures = text.split("Doses, caps, rounding")[0]  # the footer holds version numbers
     assert not re.search(r"(?<![0-9])\.[0-9]", figures)  # no naked decimal point (.5)
     assert not re.search(r"[0-9]\.[0-9]*0(?![0-9])", figures)  # no trailing zero (5.0)
@@ -42,18 +43,18 @@ def test_case_sheet(client):
 def test_pounds_shown_as_entered_and_as_used(client):
     text = text_of(client.get("/sheet?" + CASE.replace("weight=14&weight_unit=kg",
                                                        "weight=31&weight_unit=lb")))
-    assert "14.06 kg (entered as 31 lb, x 0.45359237 kg/lb)" in text
+    assert "14.06 kg, from 31 lb (pounds) as measured, × 0.45359237 kg/lb" in text
 
 
 def test_cap_is_marked(client):
     text = text_of(client.get("/sheet?" + CASE.replace("weight=14", "weight=40")))
-    assert "Cap applied" in text and "2 g/kg x 40 kg = 80 g, above the cap of 70 g: 70 g" in text
+    assert "Cap applied" in text and "2 g/kg × 40 kg = 80 g, above the cap of 70 g: 70 g" in text
 
 
 def test_override_is_marked(client):
     text = text_of(client.get("/sheet?" + CASE + "&dose.methotrexate=20"))
     assert "prescriber's dose (default 15 mg/m²/week)" in text
-    assert "20 mg/m²/week x 0.61 m² = 12.2 mg/week, rounded to 12 mg" in text
+    assert "20 mg/m²/week × 0.61 m² = 12.2 mg/week, rounded to 12 mg" in text
 
 
 @pytest.mark.parametrize("change,field", [
@@ -82,7 +83,7 @@ def test_invalid_input_rerenders_form_with_values_and_field_error(client, change
     response = client.get("/sheet?" + query)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "Please correct" in html and "Dosing sheet" not in html
+    assert "There is a problem" in html and "Dosing sheet" not in html
     if field != "form":
         assert f'id="{field}-error"' in html
     assert 'value="96"' in html or "height=2" in query
@@ -135,7 +136,7 @@ def test_31_kg_sheet_has_the_warning_at_the_top(client):
     html = response.get_data(as_text=True)
     assert html.index('class="growth-warnings"') < html.index('class="patient"')
     assert ("31 kg is far above the expected weight for a 3-year-6-month-old girl (z +4.0). "
-            "31 lb would be 14.06 kg (z -0.5). Was the weight measured in pounds?") in html
+            "31 lb would be 14.06 kg (z -0.5). Was the weight measured in pounds?") in text_of(response)
 
 
 def test_beyond_5_needs_the_box_ticked(client):
