@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from itertools import pairwise
 from statistics import NormalDist
 
-from .dosing import formatting as fmt
 from .dosing.growth import other_unit_reading
 from .dosing.growth_references import GrowthReference, GrowthReferences
 from .dosing.lms import value_at
 from .dosing.plan import Plan
+from .sheet import amount
 
 #: The SVG's viewBox (user units) and the plot area inside it.
 WIDTH, HEIGHT = 320, 216
@@ -244,7 +244,7 @@ class GrowthCharts:
             row = reference.tables[measure, p.sex].at(read_at)
             at_age = {pc: value_at(Z_OF_PERCENTILE[pc], row) for pc in PERCENTILES[reference.name]}
             unit = frame.unit
-            point = Point(frame.x(read_at), frame.y(float(used)), fmt.amount(used, unit))
+            point = Point(frame.x(read_at), frame.y(float(used)), amount(used, unit))
             text = (f"{frame.title}, {sex_word}, {reference.name}, {span}; percentile curves "
                     f"{', '.join(ordinal(pc) for pc in PERCENTILES[reference.name])}. "
                     f"Filled point: {point.value} at {_age_words(p.age_years, p.age_months)}, "
@@ -253,8 +253,8 @@ class GrowthCharts:
             if other is not None:
                 value, other_unit = other
                 entered = p.weight_entered if measure == "weight" else p.height_entered
-                hollow = Point(frame.x(read_at), frame.y(float(value)), fmt.amount(value, unit))
-                read = fmt.amount(entered, other_unit)
+                hollow = Point(frame.x(read_at), frame.y(float(value)), amount(value, unit))
+                read = amount(entered, other_unit)
                 text += (f" Hollow point: the number read as {read}"
                          f"{'' if other_unit == unit else f' = {hollow.value}'}, "
                          f"{_between(at_age, float(value))}.")

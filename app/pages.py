@@ -22,7 +22,7 @@ from .dosing.errors import merge_errors
 from .dosing.growth import GrowthCheck
 from .dosing.inputs import MAX_AGE_YEARS, date_from_parts, date_from_text, decimal_from_text, whole_from_text
 from .growth_chart import GrowthCharts, Panel
-from .sheet import growth_view, long_date, patient_view, regimen_view
+from .sheet import growth_view, long_date, patient_view, printed, regimen_view
 
 bp = Blueprint("pages", __name__)
 
@@ -145,7 +145,7 @@ def _sources_list() -> Markup:
     cache = current_app.extensions
     if "sources_html" not in cache:
         cache["sources_html"] = Markup("").join(
-            Markup('<li><span class="n">{}.</span> <span>{}</span></li>').format(n, source)
+            Markup('<li><span class="n">{}.</span> <span>{}</span></li>').format(n, printed(source))
             for n, source in enumerate(_book().sources, start=1))
     return cache["sources_html"]
 
