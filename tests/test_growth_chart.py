@@ -104,7 +104,8 @@ def test_31_kg_far_above_the_97th_with_14_06_kg_hollow_near_the_middle(client):
     assert other_age == pytest.approx(age)
     assert other_kg == pytest.approx(14.06, abs=0.1)
     assert GIRL_42_5[25] < other_kg < GIRL_42_5[50]
-    caption = re.search(r'<figcaption id="chart-weight-desc">(.*?)</figcaption>', html).group(1).replace("\u00a0", " ")
+    caption = re.search(r'<figcaption id="chart-weight-desc">(.*?)</figcaption>', html).group(1)
+    caption = caption.replace("\u00a0", " ")
     assert "31 kg at 3 years 6 months, above the 97th percentile curve" in caption
     assert "31 lb = 14.06 kg, between the 25th and 50th percentile curves" in caption
     assert 'class="growth-chart"' in html  # the growth check warned: printed too
