@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import Flask, Request, current_app, url_for
+from flask import Flask, Request, current_app, request, url_for
 
 #: For a static file asked for under its current version.
 CACHE_CONTROL = "public, max-age=31536000, immutable"
@@ -31,10 +31,16 @@ def install(app: Flask) -> None:
     # Browsers that ignore the page's icon link ask for /favicon.ico.
     app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.svg"))
 
+    urls: dict[tuple[str, str], str] = {}
+
     @app.template_global()
     def asset_url(filename: str) -> str:
-        """The versioned URL of static file `filename`."""
-        return url_for("static", filename=filename, v=versions[filename])
+        """The versioned URL of static file `filename` (built once for the
+        app's mount point: every page asks for it)."""
+        key = (request.script_root, filename)
+        if key not in urls:
+            urls[key] = url_for("static", filename=filename, v=versions[filename])
+        return urls[key]
 
 
 def is_current_version(request: Request) -> bool:

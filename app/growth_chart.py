@@ -21,6 +21,7 @@ import math
 from dataclasses import dataclass
 from itertools import pairwise
 from statistics import NormalDist
+from typing import NamedTuple
 
 from .dosing.growth import other_unit_reading
 from .dosing.growth_references import GrowthReference, GrowthReferences
@@ -51,6 +52,8 @@ def ordinal(n: int) -> str:
     return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
 
 
+#: The percentiles drawn, in words, for the text alternative.
+CURVES_IN_WORDS = {name: ", ".join(ordinal(p) for p in drawn) for name, drawn in PERCENTILES.items()}
 #: The z-score below which each drawn percentile lies (standard normal).
 Z_OF_PERCENTILE = {p: NormalDist().inv_cdf(p / 100) for p in (3, 10, 15, 25, 50, 75, 85, 90, 97)}
 
@@ -105,8 +108,7 @@ class Axes:
         return round(BOTTOM - (value - v0) / (v1 - v0) * (BOTTOM - TOP), 1)
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):
     """A measurement on the chart: position (user units) and its value."""
 
     x: float
@@ -160,15 +162,20 @@ def _spread(ys: list[float]) -> list[float]:
     return [round(y, 1) for y in out]
 
 
-def _curve_values(reference: GrowthReference, sex: str, measure: str
-                  ) -> tuple[list[float], dict[int, list[float]]]:
-    """Sample ages (months) and each percentile curve's values at them."""
+Curves = tuple[list[float], dict[int, list[float]], tuple[float, float]]
+
+
+def _curve_values(reference: GrowthReference, sex: str, measure: str) -> Curves:
+    """Sample ages (months), each percentile curve's values at them, and
+    the lowest and highest of those values."""
     name = reference.name
     a0, a1, _ = SPANS[name]
     table = reference.tables[measure, sex]
     ages = [float(a) for a in range(a0, a1 + 1, SAMPLE_STEP[name])]
     rows = [table.at(a) for a in ages]
-    return ages, {p: [value_at(Z_OF_PERCENTILE[p], row) for row in rows] for p in PERCENTILES[name]}
+    values = {p: [value_at(Z_OF_PERCENTILE[p], row) for row in rows] for p in PERCENTILES[name]}
+    every = [v for curve in values.values() for v in curve]
+    return ages, values, (min(every), max(every))
 
 
 def _axes(reference: GrowthReference, sex: str, measure: str, v0: int, v1: int, tick: int,
@@ -199,7 +206,8 @@ class GrowthCharts:
 
     def __init__(self, references: GrowthReferences) -> None:
         self.references = references
-        self._curves: dict[tuple[str, str, str], tuple[list[float], dict[int, list[float]]]] = {}
+        self._curves: dict[tuple[str, str, str], Curves] = {}
+        self._at_age: dict[tuple[str, str, str, float], dict[int, float]] = {}
         self._axes: dict[tuple[str, str, str, int, int], Axes] = {}
 
     def axes(self, reference: GrowthReference, sex: str, measure: str,
@@ -209,9 +217,8 @@ class GrowthCharts:
         key = (reference.name, sex, measure)
         if key not in self._curves:
             self._curves[key] = _curve_values(reference, sex, measure)
-        ages, values = self._curves[key]
-        lowest = min(min(low, min(v)) for v in values.values())
-        highest = max(max(high, max(v)) for v in values.values())
+        ages, values, (lowest, highest) = self._curves[key]
+        lowest, highest = min(lowest, low), max(highest, high)
         tick = _nice_step(highest - (0 if measure == "weight" else lowest))
         v0 = 0 if measure == "weight" else math.floor(lowest / tick) * tick
         v1 = math.ceil(highest / tick) * tick
@@ -219,6 +226,15 @@ class GrowthCharts:
         if full not in self._axes:
             self._axes[full] = _axes(reference, sex, measure, v0, v1, tick, ages, values)
         return self._axes[full]
+
+    def at_age(self, reference: GrowthReference, sex: str, measure: str,
+               age_months: float) -> dict[int, float]:
+        """Each drawn percentile's value at `age_months`."""
+        key = (reference.name, sex, measure, age_months)
+        if key not in self._at_age:
+            row = reference.tables[measure, sex].at(age_months)
+            self._at_age[key] = {p: value_at(Z_OF_PERCENTILE[p], row) for p in PERCENTILES[reference.name]}
+        return self._at_age[key]
 
     def chart(self, plan: Plan) -> GrowthChart | None:
         """The chart for `plan`'s patient, or None when the growth check
@@ -241,12 +257,11 @@ class GrowthCharts:
             other = other_unit_reading(p, measure) if measure in suspected else None
             shown = [float(used)] + ([float(other[0])] if other else [])
             frame = self.axes(reference, p.sex, measure, min(shown), max(shown))
-            row = reference.tables[measure, p.sex].at(read_at)
-            at_age = {pc: value_at(Z_OF_PERCENTILE[pc], row) for pc in PERCENTILES[reference.name]}
+            at_age = self.at_age(reference, p.sex, measure, read_at)
             unit = frame.unit
             point = Point(frame.x(read_at), frame.y(float(used)), amount(used, unit))
             text = (f"{frame.title}, {sex_word}, {reference.name}, {span}; percentile curves "
-                    f"{', '.join(ordinal(pc) for pc in PERCENTILES[reference.name])}. "
+                    f"{CURVES_IN_WORDS[reference.name]}. "
                     f"Filled point: {point.value} at {_age_words(p.age_years, p.age_months)}, "
                     f"{_between(at_age, float(used))}.")
             hollow = None

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
-from flask import Blueprint, current_app, get_template_attribute, render_template, request
+from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
@@ -21,10 +22,35 @@ from .dosing.bsa import DEFAULT_FORMULA, FORMULA_NAMES
 from .dosing.errors import merge_errors
 from .dosing.growth import GrowthCheck
 from .dosing.inputs import MAX_AGE_YEARS, date_from_parts, date_from_text, decimal_from_text, whole_from_text
-from .growth_chart import GrowthCharts, Panel
-from .sheet import growth_view, long_date, patient_view, printed, regimen_view
+from .dosing.plan import RegimenPlan
+from .growth_chart import GrowthCharts, Point
+from .sheet import growth_view, heading_key, long_date, patient_view, printed, regimen_heading, regimen_view
 
 bp = Blueprint("pages", __name__)
+
+
+@bp.app_template_global()
+def home_url() -> str:
+    """The form's URL, built once per mount point: every page links to it."""
+    return _home_url(request.script_root)
+
+
+@lru_cache(maxsize=16)
+def _home_url(script_root: str) -> str:
+    return url_for("pages.index")
+
+
+@bp.record_once
+def _share_macros(state) -> None:
+    """The page frame (`layout.top`, `layout.bottom`), the growth chart
+    (`growth_chart.panel`) and the regimen heading (`regimen.heading`) as
+    template globals: imported once, not on every render (an import costs
+    as much as a tenth of the sheet's rendering, `python -m bench`)."""
+    env = state.app.jinja_env
+    env.globals["layout"] = env.get_template("_layout.html").module
+    env.globals["growth_chart"] = env.get_template("_growth_chart.html").module
+    env.globals["regimen"] = env.get_template("_regimen.html").module
+    state.app.extensions["sheet_drawn"] = Drawn(state.app)
 
 #: The first dose's date as the form's three fields (day, month, year).
 START_PARTS = ("start_day", "start_month", "start_year")
@@ -139,17 +165,6 @@ def read_query(args: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None, 
     ), errors
 
 
-def _sources_list() -> Markup:
-    """The sheet footer's list of sources: the same for every sheet of the
-    app's regimen file, so escaped and joined once."""
-    cache = current_app.extensions
-    if "sources_html" not in cache:
-        cache["sources_html"] = Markup("").join(
-            Markup('<li><span class="n">{}.</span> <span>{}</span></li>').format(n, printed(source))
-            for n, source in enumerate(_book().sources, start=1))
-    return cache["sources_html"]
-
-
 class SummaryItem(NamedTuple):
     """One line of the error summary: the field's label and the message,
     and the id of the input its link lands on (None: no field to fix)."""
@@ -179,25 +194,60 @@ def _summary(errors: list[FieldError], book: RegimenBook) -> list[SummaryItem]:
     return items
 
 
-def _chart_panels(plan: Plan) -> tuple[bool, list[tuple[Panel, Markup]]]:
-    """The growth chart's panels, each with its drawn background (rendered
-    once per reference, sex, measure and range), and whether the growth
-    check warned (the chart then prints)."""
-    cache = current_app.extensions
-    if "growth_charts" not in cache:
-        cache["growth_charts"] = GrowthCharts(cache["growth"])
-        cache["chart_backgrounds"] = {}
-    chart = cache["growth_charts"].chart(plan)
-    if chart is None:
-        return False, []
-    backgrounds = cache["chart_backgrounds"]
-    panels = []
-    for panel in chart.panels:
-        key = panel.axes.key
-        if key not in backgrounds:
-            backgrounds[key] = get_template_attribute("_growth_chart.html", "background")(panel.axes)
-        panels.append((panel, backgrounds[key]))
-    return chart.warns, panels
+class PanelView(NamedTuple):
+    """One growth chart panel as the sheet places it (a tuple, unpacked by
+    the template; arguments of `growth_chart.panel`)."""
+
+    measure: str
+    title: str
+    reference: str
+    background: Markup
+    point: Point
+    hollow: Point | None
+    description: str
+
+
+class Drawn:
+    """The parts of the sheet that are the same for many sheets, drawn once
+    per app and kept: the sources list (one per regimen file), each
+    regimen's heading at its default dose (per cap state), and each growth
+    chart background (per reference, sex, measure and range). Kept small:
+    a heading with a prescriber's dose is drawn each time."""
+
+    def __init__(self, app: Flask) -> None:
+        env = app.jinja_env
+        self.env = env
+        self.charts = GrowthCharts(app.extensions["growth"])
+        self.backgrounds: dict[tuple, Markup] = {}
+        self.headings: dict[tuple[str, bool], Markup] = {}
+        book: RegimenBook = app.extensions["regimens"]
+        self.sources = Markup("").join(
+            Markup('<li><span class="n">{}.</span> <span>{}</span></li>').format(n, printed(source))
+            for n, source in enumerate(book.sources, start=1))
+
+    def heading(self, rp: RegimenPlan) -> Markup:
+        """A regimen section's heading (`templates/_regimen.html`)."""
+        key = heading_key(rp)
+        if key is None:
+            return self.env.globals["regimen"].heading(*regimen_heading(rp))
+        if key not in self.headings:
+            self.headings[key] = self.env.globals["regimen"].heading(*regimen_heading(rp))
+        return self.headings[key]
+
+    def chart(self, plan: Plan) -> tuple[bool, list[PanelView]]:
+        """The growth chart's panels, and whether the growth check warned
+        (the chart then prints)."""
+        chart = self.charts.chart(plan)
+        if chart is None:
+            return False, []
+        panels = []
+        for panel in chart.panels:
+            a = panel.axes
+            if a.key not in self.backgrounds:
+                self.backgrounds[a.key] = self.env.globals["growth_chart"].background(a)
+            panels.append(PanelView(a.measure, a.title, a.reference, self.backgrounds[a.key],
+                                    panel.point, panel.hollow, panel.description))
+        return chart.warns, panels
 
 
 def _form(values: MultiDict, errors: list[FieldError], status: int,
@@ -235,10 +285,13 @@ def sheet():
             growth = err.growth
     if errors or plan is None:
         return _form(_form_values(request.args), errors, 422, growth)
-    chart_prints, chart = _chart_panels(plan)
-    return render_template("sheet.html", book=book, plan=plan, today=long_date(clinic_today()),
-                           patient=patient_view(plan),
-                           regimens=[regimen_view(rp) for rp in plan.regimens],
-                           growth=growth_view(plan), chart=chart, chart_prints=chart_prints,
-                           sources=_sources_list(),
-                           query=request.query_string.decode("ascii", "replace"))
+    drawn: Drawn = current_app.extensions["sheet_drawn"]
+    chart_prints, chart = drawn.chart(plan)
+    # The template is rendered directly: the sheet uses none of what Flask's
+    # render_template adds per render (g, request, session), which costs a
+    # tenth of the sheet's rendering (python -m bench).
+    return drawn.env.get_template("sheet.html").render(
+        book=book, plan=plan, today=long_date(clinic_today()), patient=patient_view(plan),
+        regimens=[(drawn.heading(rp), regimen_view(rp)) for rp in plan.regimens],
+        growth=growth_view(plan), chart=chart, chart_prints=chart_prints, sources=drawn.sources,
+        query=request.query_string.decode("ascii", "replace"))

@@ -69,9 +69,10 @@ class DateRow(NamedTuple):
     run: bool
 
 
-@dataclass(frozen=True)
-class RegimenView:
-    """Everything the sheet prints for one regimen."""
+class RegimenHeading(NamedTuple):
+    """The part of a regimen's section that depends only on the regimen,
+    its dose rule and whether the cap applied: the same for most sheets,
+    so the page draws it once (`heading_key`)."""
 
     id: str
     title: str
@@ -81,6 +82,15 @@ class RegimenView:
     cap: str
     round_to: str
     capped: bool
+
+
+class RegimenView(NamedTuple):
+    """Everything else the sheet prints for one regimen (a tuple, so the
+    template unpacks it rather than looking up each attribute)."""
+
+    id: str
+    title: str
+    route: str
     taper: tuple[TaperRow, ...]
     calculation: str
     give: str
@@ -115,31 +125,59 @@ def _date_rows(rp: RegimenPlan) -> tuple[DateRow, ...]:
     return tuple(rows)
 
 
-def regimen_view(rp: RegimenPlan) -> RegimenView:
-    """The printed wording of one worked-out regimen."""
+def _taper_rows(rp: RegimenPlan) -> tuple[TaperRow, ...]:
+    """One row per taper step; the steps' calculations are made printable
+    together (one pass of `printed` rather than one per step)."""
     r = rp.regimen
-    first = rp.items[0]
+    calculations = printed("\n".join(rp.calculation(item) for item in rp.items)).split("\n")
+    return tuple(
+        TaperRow(n, long_date(item.date),
+                 long_date(item.until) if item.until else "continuing (until changed)",
+                 calculation,
+                 f"{amount(item.amount, r.amount_unit)} {r.frequency}" + (" (cap)" if item.capped else ""),
+                 item.capped)
+        for n, (item, calculation) in enumerate(zip(rp.items, calculations, strict=True), start=1))
+
+
+def _title(drug: str) -> str:
+    return drug[:1].upper() + drug[1:]
+
+
+def heading_key(rp: RegimenPlan) -> tuple[str, bool] | None:
+    """What `regimen_heading` depends on, for a regimen at its default
+    dose; None when the prescriber changed the dose (any number in the
+    allowed range, so such headings are not kept)."""
+    return None if rp.overridden else (rp.regimen.id, rp.any_capped)
+
+
+def regimen_heading(rp: RegimenPlan) -> RegimenHeading:
+    """The regimen's title, route, dose rule, cap and rounding, as printed."""
+    r = rp.regimen
     basis = "weight" if r.basis == "weight" else "body surface area"
     rule = "tapered, see the steps" if r.taper else printed(rp.dose_rule)
-    cap_mark = " (cap)" if first.capped else ""
-    count = len(rp.items)
-    return RegimenView(
+    return RegimenHeading(
         id=r.id,
-        title=r.drug[:1].upper() + r.drug[1:],
+        title=_title(r.drug),
         route=f"{r.route}, {r.frequency}",
         rule=f"{rule} ({basis} basis)",
         overridden_from=amount(r.dose, r.dose_unit) if rp.overridden else None,
         cap=amount(r.cap, r.cap_unit),
         round_to=amount(r.round_to, r.amount_unit),
         capped=rp.any_capped,
-        taper=tuple(
-            TaperRow(n, long_date(item.date),
-                     long_date(item.until) if item.until else "continuing (until changed)",
-                     printed(rp.calculation(item)),
-                     f"{amount(item.amount, r.amount_unit)} {r.frequency}"
-                     + (" (cap)" if item.capped else ""),
-                     item.capped)
-            for n, item in enumerate(rp.items, start=1)) if r.taper else (),
+    )
+
+
+def regimen_view(rp: RegimenPlan) -> RegimenView:
+    """The printed wording of one worked-out regimen's doses."""
+    r = rp.regimen
+    first = rp.items[0]
+    cap_mark = " (cap)" if first.capped else ""
+    count = len(rp.items)
+    return RegimenView(
+        id=r.id,
+        title=_title(r.drug),
+        route=f"{r.route}, {r.frequency}",
+        taper=_taper_rows(rp) if r.taper else (),
         calculation=printed(rp.calculation(first)),
         give=f"{amount(first.amount, r.amount_unit)}{cap_mark}",
         doses=f"{count} dose{'s' if count > 1 else ''}",
