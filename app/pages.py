@@ -173,10 +173,22 @@ class SummaryItem(NamedTuple):
     text: str
 
 
+#: The order of the form's fields, top to bottom, for the error summary.
+FORM_ORDER = ("confirm_implausible", "weight", "weight_unit", "height", "height_unit", "age_years",
+              "age_months", "sex", "start", *START_PARTS, "bsa_formula", "regimen")
+
+
+def _form_position(field: str) -> int:
+    if field.startswith("dose."):
+        return len(FORM_ORDER)
+    return FORM_ORDER.index(field) if field in FORM_ORDER else len(FORM_ORDER) + 1
+
+
 def _summary(errors: list[FieldError], book: RegimenBook) -> list[SummaryItem]:
-    """The error summary's lines, each naming the field by its label."""
+    """The error summary's lines in the form's order, each naming the field
+    by its label."""
     items = []
-    for e in errors:
+    for e in sorted(errors, key=lambda e: _form_position(e.field)):
         if e.field.startswith("dose."):
             rid = e.field[5:]
             drug = book.regimens[rid].drug if rid in book.regimens else rid

@@ -234,6 +234,9 @@ def test_error_summary_names_fields_by_their_labels(client):
     assert "autofocus" in first and 'tabindex="-1"' in first and 'role="alert"' in first
     assert '<a href="#weight">Weight: use a point for decimals' in first
     assert '<a href="#age_months">Age, months: must be a whole number from 0 to 11' in first
+    # In the form's order, whatever order the problems were found in.
+    both = summary(DAY_FIRST.replace("weight=14", "weight=x").replace("start_day=31", "start_day=32"))
+    assert both.index('href="#weight"') < both.index('href="#start_day"')
     override = summary(CASE + "&dose.ivig=3")
     assert '<a href="#dose.ivig">Immunoglobulin dose: must be from 1 to 2 g/kg' in override
 
