@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import pairwise
 from statistics import NormalDist
 from typing import NamedTuple
@@ -27,7 +28,7 @@ from .dosing.growth import other_unit_reading
 from .dosing.growth_references import GrowthReference, GrowthReferences
 from .dosing.lms import value_at
 from .dosing.plan import Plan
-from .sheet import amount
+from .sheet import age_text, amount, ordinal
 
 #: The SVG's viewBox (user units) and the plot area inside it.
 WIDTH, HEIGHT = 320, 216
@@ -45,15 +46,10 @@ TICK_STEPS = (1, 2, 5, 10, 20, 25, 50)
 MAX_TICKS = 8
 
 
-def ordinal(n: int) -> str:
-    """3rd, 10th, 97th: a whole-number percentile as an ordinal."""
-    if 11 <= n % 100 <= 13:
-        return f"{n}th"
-    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
-
-
+#: Each percentile drawn, as an ordinal ("3rd", "97th").
+ORDINALS = {p: ordinal(Decimal(p), Decimal(0)) for drawn in PERCENTILES.values() for p in drawn}
 #: The percentiles drawn, in words, for the text alternative.
-CURVES_IN_WORDS = {name: ", ".join(ordinal(p) for p in drawn) for name, drawn in PERCENTILES.items()}
+CURVES_IN_WORDS = {name: ", ".join(ORDINALS[p] for p in drawn) for name, drawn in PERCENTILES.items()}
 #: The z-score below which each drawn percentile lies (standard normal).
 Z_OF_PERCENTILE = {p: NormalDist().inv_cdf(p / 100) for p in (3, 10, 15, 25, 50, 75, 85, 90, 97)}
 
@@ -262,7 +258,7 @@ class GrowthCharts:
             point = Point(frame.x(read_at), frame.y(float(used)), amount(used, unit))
             text = (f"{frame.title}, {sex_word}, {reference.name}, {span}; percentile curves "
                     f"{CURVES_IN_WORDS[reference.name]}. "
-                    f"Filled point: {point.value} at {_age_words(p.age_years, p.age_months)}, "
+                    f"Filled point: {point.value} at {age_text(p.age_years, p.age_months)}, "
                     f"{_between(at_age, float(used))}.")
             hollow = None
             if other is not None:
@@ -281,16 +277,10 @@ def _between(at_age: dict[int, float], value: float) -> str:
     """Where `value` lies among the curves' values `at_age`, in words."""
     ordered = sorted(at_age.items())
     if value > ordered[-1][1]:
-        return f"above the {ordinal(ordered[-1][0])} percentile curve"
+        return f"above the {ORDINALS[ordered[-1][0]]} percentile curve"
     if value < ordered[0][1]:
-        return f"below the {ordinal(ordered[0][0])} percentile curve"
+        return f"below the {ORDINALS[ordered[0][0]]} percentile curve"
     for (p_low, v_low), (p_high, v_high) in pairwise(ordered):
         if v_low <= value <= v_high:
-            return f"between the {ordinal(p_low)} and {ordinal(p_high)} percentile curves"
+            return f"between the {ORDINALS[p_low]} and {ORDINALS[p_high]} percentile curves"
     return ""
-
-
-def _age_words(years: int, months: int) -> str:
-    y = f"{years} year{'s' if years != 1 else ''}"
-    m = f"{months} month{'s' if months != 1 else ''}"
-    return m if years == 0 else f"{y} {m}"

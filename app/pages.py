@@ -56,6 +56,9 @@ def _share_macros(state) -> None:
 START_PARTS = ("start_day", "start_month", "start_year")
 SINGLE = ("weight", "weight_unit", "height", "height_unit", "age_years", "age_months",
           "sex", "start", *START_PARTS, "bsa_formula", "confirm_implausible")
+#: The body surface area formulas as the form offers them.
+FORMULA_OPTIONS = tuple((key, f"{name} (default)" if key == DEFAULT_FORMULA else name)
+                        for key, name in FORMULA_NAMES.items())
 #: What the form calls each field, for the error summary's links.
 LABELS = {"weight": "Weight", "weight_unit": "Weight unit", "height": "Height",
           "height_unit": "Height unit", "age_years": "Age, years", "age_months": "Age, months",
@@ -270,7 +273,7 @@ def _form(values: MultiDict, errors: list[FieldError], status: int,
     book = _book()
     return render_template("form.html", book=book, values=values, errors=errors,
                            summary=_summary(errors, book), field_errors=by_field,
-                           formulas=FORMULA_NAMES, fmt=formatting, growth=growth,
+                           formulas=FORMULA_OPTIONS, fmt=formatting, growth=growth,
                            confirmed=CONFIRMED), status
 
 

@@ -261,10 +261,15 @@ def _plural(count: int, word: str) -> str:
     return f"{count}{NBSP}{word}{'s' if count != 1 else ''}"
 
 
+def age_text(years: int, months: int) -> str:
+    """An age as printed: "3 years 6 months", "1 year 0 months"."""
+    return f"{_plural(years, 'year')} {_plural(months, 'month')}"
+
+
 def patient_view(plan: Plan) -> PatientView:
     """What the sheet prints of the patient's measurements."""
     p = plan.patient
-    age = (f"{_plural(p.age_years, 'year')} {_plural(p.age_months, 'month')}"
+    age = (age_text(p.age_years, p.age_months)
            if p.age_years is not None and p.age_months is not None else "age not given")
     return PatientView(
         weight=_as_measured(p.weight_entered, p.weight_unit, p.weight_kg, "kg", TO_KG[p.weight_unit]),
