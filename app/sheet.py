@@ -227,7 +227,7 @@ def growth_view(plan: Plan) -> GrowthView:
     p = plan.patient
     parts = []
     for m in check.measures:
-        figure = f"{m.label} z {signed(m.z)} ({ordinal(m.percentile, m.z)} percentile)"
+        figure = f"{m.label} z{NBSP}{signed(m.z)} ({ordinal(m.percentile, m.z)} percentile)"
         if m.measure == "bmi":
             figure = (f"BMI {amount(p.weight_kg, 'kg')} ÷ ({amount(p.height_cm / 100, 'm')})² = "
                       f"{amount(m.value, m.unit)} (to 0.1), {figure}")
