@@ -41,8 +41,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["growth"] = load_references()
     app.extensions["time_zone"] = time_zone(app.config["TIMEZONE"])
 
-    from . import api, cli, errors, pages, security
+    from . import api, assets, cli, errors, pages, security
 
+    assets.install(app)
     security.install(app)
     errors.install(app)
     app.register_blueprint(api.bp)
