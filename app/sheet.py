@@ -139,16 +139,26 @@ def _date_rows(rp: RegimenPlan) -> tuple[DateRow, ...]:
     return tuple(rows)
 
 
-def _per_dose(rp: RegimenPlan, item: DoseItem) -> str:
-    """A phase's dose: "400 mg every 6 hours (1,600 mg a day)"."""
+def _how_often(rp: RegimenPlan, item: DoseItem) -> str:
+    """A phase's frequency: "every 6 hours (1,600 mg a day)"."""
     r = rp.regimen
     phase = r.phases[item.phase]
-    text = f"{amount(item.amount, r.amount_unit)} {phase.frequency}"
+    text = phase.frequency
     if phase.divided:
         text += f" ({amount(item.daily_amount, r.amount_unit)} a day)"
     if phase.condition:
         text += f", {phase.condition}"
-    return text + (" (cap)" if item.capped else "")
+    return text
+
+
+def _given(rp: RegimenPlan, item: DoseItem) -> str:
+    return amount(item.amount, rp.regimen.amount_unit) + (" (cap)" if item.capped else "")
+
+
+def _per_dose(rp: RegimenPlan, item: DoseItem) -> str:
+    """A phase's dose: "400 mg every 6 hours (1,600 mg a day)"."""
+    return f"{amount(item.amount, rp.regimen.amount_unit)} {_how_often(rp, item)}" + \
+        (" (cap)" if item.capped else "")
 
 
 def measure_text(rp: RegimenPlan, item: DoseItem) -> str:
@@ -332,11 +342,11 @@ def regimen_view(rp: RegimenPlan) -> RegimenView:
     return RegimenView(
         id=r.id,
         title=_title(r.drug),
-        route=r.route,
+        route=f"{r.route}, {_how_often(rp, first)}",
         before=_before(rp),
         phases=_phase_rows(rp) if phased else (),
         calculation="" if phased else printed(rp.calculation(first)),
-        give="" if phased else _per_dose(rp, first),
+        give="" if phased else _given(rp, first),
         doses=doses,
         dates=() if phased else _date_rows(rp),
         after=_after(rp),
