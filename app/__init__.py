@@ -41,12 +41,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["growth"] = load_references()
     app.extensions["time_zone"] = time_zone(app.config["TIMEZONE"])
 
-    from . import api, assets, cli, errors, pages, security
+    from . import api, assets, cli, errors, pages, review, security
 
     assets.install(app)
     security.install(app)
     errors.install(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(review.bp)
     app.cli.add_command(cli.regimens)
     return app
