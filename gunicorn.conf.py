@@ -11,12 +11,13 @@ production" command does.
   keeps alive unfairly (one worker, 8 wrk connections: p99 1.7 s with
   keep-alive, 77 ms without; sync 43 ms). `python -m bench` measures the
   throughput and p99 under this file.
-- Limits: the app's own limits (4,096-byte query, 16 KiB body) must be met
-  before the server's, so the app answers with its own page and headers. The
-  request line and each header may be 8,190 bytes (gunicorn's largest bounded
-  value); past that, with more than 100 headers, or for a request it cannot
-  parse, the server answers itself, and `GeventWorkerWithHeaders` gives that
-  answer the app's security headers and a charset too.
+- Limits: the app's own 4,096-byte query limit must be met before the
+  server's request line limit (4,094 bytes by default), so the app answers
+  with its own page and headers. The request line and each header may be
+  8,190 bytes (gunicorn's largest bounded value); past that, with more than
+  100 headers, or for a request it cannot parse, the server answers itself,
+  and `GeventWorkerWithHeaders` gives that answer the app's security headers
+  and a charset too.
 - No control socket: nothing manages the server at run time but signals,
   and two servers on one machine do not share its default path.
 - Start-up: `on_starting` builds the app once in the master, so a faulty
