@@ -62,7 +62,18 @@ class _Captured:
 class GeventWorkerWithHeaders(GeventWorker):
     """gunicorn's gevent worker, whose own error answers (414, 431, 400 for a
     request it cannot parse, ...) carry the app's security headers and a
-    charset like every answer of the app."""
+    charset like every answer of the app, and which closes each connection
+    as the sync worker does (RFC 9112 section 9.6: FIN first, then what the
+    client still sends is read and dropped, 64 KiB or 2 s at most). A bare
+    close with a refused body still unread (the app's 413) resets the
+    connection, and the client may lose the answer."""
+
+    def handle_request(self, listener_name, req, sock, addr) -> None:
+        try:
+            super().handle_request(listener_name, req, sock, addr)
+        except StopIteration:  # gunicorn's sign that the connection is to close
+            util.close_graceful(sock)
+            raise
 
     def handle_error(self, req, client, addr, exc) -> None:
         captured = _Captured()
@@ -79,6 +90,7 @@ class GeventWorkerWithHeaders(GeventWorker):
             util.write_nonblock(client, "\r\n".join(head).encode("latin-1") + b"\r\n\r\n" + body)
         except OSError:
             self.log.debug("Failed to send error message.")
+        util.close_graceful(client)
 
 
 worker_class = GeventWorkerWithHeaders
