@@ -1,5 +1,6 @@
 """HTTP errors as answers a person can act on: JSON under /api, a page
-elsewhere. Never a bare 500 page with a stack trace."""
+elsewhere, each with the headers its status needs (Allow on a 405). Never a
+bare 500 page with a stack trace."""
 
 from __future__ import annotations
 
@@ -14,8 +15,12 @@ def install(app: Flask) -> None:
     def http_error(error: HTTPException):
         if request.path.startswith("/api/"):
             errors = [{"field": "(request)", "message": error.description}]
-            return json_response({"errors": errors}, error.code or 500)
-        return render_template("error.html", error=error), error.code
+            response = json_response({"errors": errors}, error.code or 500)
+        else:
+            response = app.make_response((render_template("error.html", error=error), error.code))
+        # The exception's own headers, e.g. Allow on a 405, minus its Content-Type.
+        response.headers.extend((k, v) for k, v in error.get_headers() if k.lower() != "content-type")
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

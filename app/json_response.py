@@ -10,6 +10,6 @@ from flask import Response
 
 
 def json_response(payload: Any, status: int = 200) -> Response:
-    """`payload` (with `Decimal` numbers) as an application/json response."""
+    """`payload` (with `Decimal` numbers) as an application/json response in UTF-8."""
     body = simplejson.dumps(payload, use_decimal=True, ensure_ascii=False, separators=(",", ":"))
-    return Response(body, status=status, mimetype="application/json")
+    return Response(body, status=status, content_type="application/json; charset=utf-8")

@@ -21,6 +21,7 @@ from .dosing.errors import merge_errors
 from .dosing.growth import GrowthCheck
 from .dosing.inputs import MAX_AGE_YEARS, date_from_text, decimal_from_text, whole_from_text
 from .dosing.units import TO_CM, TO_KG
+from .request_text import echo, text_problem
 from .sheet import growth_view, regimen_view
 
 bp = Blueprint("pages", __name__)
@@ -43,7 +44,7 @@ def _book() -> RegimenBook:
 def _defaults(book: RegimenBook) -> MultiDict:
     values = MultiDict({"weight_unit": "kg", "height_unit": "cm", "bsa_formula": DEFAULT_FORMULA,
                         "start": clinic_today().isoformat()})
-    for rid in book.plan.regimens:
+    for rid in book.plan.regimen_ids:
         values.add("regimen", rid)
     return values
 
@@ -52,13 +53,15 @@ def read_query(args: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None, 
     """The query string as a `PlanRequest` (None if it cannot be built) and
     every problem found, under the form's field names."""
     errors: list[FieldError] = []
-    overridable = book.overridable
+    overridable = book.plan.overridable
     for key in args:
         override = key.startswith("dose.") and key[5:] in overridable
         if key not in SINGLE and key != "regimen" and not override:
-            errors.append(FieldError("form", f"unknown parameter '{key[:40]}'"))
+            errors.append(FieldError("form", f"unknown parameter '{echo(key)}'"))
         elif key != "regimen" and len(args.getlist(key)) > 1:
             errors.append(FieldError(key, "was given more than once"))
+        else:
+            errors += [FieldError(key, p) for p in map(text_problem, args.getlist(key)) if p]
 
     def text(key: str) -> str:
         return args.get(key, "")
@@ -105,7 +108,7 @@ def _sources_list() -> Markup:
     cache = current_app.extensions
     if "sources_html" not in cache:
         cache["sources_html"] = Markup("").join(
-            Markup("<li>{}</li>").format(source) for source in _book().sources)
+            Markup("<li>{}</li>").format(source) for source in _book().plan.sources)
     return cache["sources_html"]
 
 

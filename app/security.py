@@ -30,7 +30,8 @@ HEADERS = {
 
 
 def install(app: Flask) -> None:
-    """Add the headers to every response and refuse over-long query strings."""
+    """Add the headers to every response, answer OPTIONS with 204 and its
+    Allow header, and refuse over-long query strings."""
 
     @app.before_request
     def refuse_long_query() -> None:
@@ -39,5 +40,10 @@ def install(app: Flask) -> None:
 
     @app.after_request
     def add_headers(response: Response) -> Response:
+        if request.method == "OPTIONS" and response.status_code == 200 and "Allow" in response.headers:
+            # Flask's automatic answer is an empty 200 text/html; nothing is the content.
+            response.status_code = 204
+            response.set_data(b"")
+            del response.headers["Content-Type"]
         response.headers.update(HEADERS)
         return response

@@ -61,6 +61,7 @@ def _date_rows(rp: RegimenPlan) -> tuple[DateRow, ...]:
     schedule (weekly methotrexate), which print as one line with their count
     and weekday."""
     r = rp.regimen
+    first_phase = r.phases[0]
     items = rp.items
     rows: list[DateRow] = []
 
@@ -72,10 +73,10 @@ def _date_rows(rp: RegimenPlan) -> tuple[DateRow, ...]:
         if end < len(items) and items[end].amount == items[start].amount:
             continue
         first, last, count = items[start], items[end - 1], end - start
-        if r.schedule.every_days is not None and count >= RUN_AS_RANGE:
+        if first_phase.every_days is not None and count >= RUN_AS_RANGE:
             rows.append(DateRow(
                 f"{count} doses of {fmt.amount(first.amount, r.amount_unit)}, every "
-                f"{fmt.weekday(first.date)} (every {r.schedule.every_days} days) from "
+                f"{fmt.weekday(first.date)} (every {first_phase.every_days} days) from "
                 f"{fmt.long_date(first.date)} to {fmt.long_date(last.date)}", True))
         else:
             rows.extend(single(item) for item in items[start:end])
@@ -88,7 +89,8 @@ def regimen_view(rp: RegimenPlan) -> RegimenView:
     r = rp.regimen
     first = rp.items[0]
     basis = "weight" if r.basis == "weight" else "body surface area"
-    rule = "tapered, see the steps" if r.taper else rp.dose_rule
+    phase = r.phases[0]
+    rule = "in phases, see the table" if r.phased else rp.dose_rule
     cap_mark = " (cap)" if first.capped else ""
     count = len(rp.items)
     return RegimenView(
@@ -96,22 +98,22 @@ def regimen_view(rp: RegimenPlan) -> RegimenView:
         title=r.drug[:1].upper() + r.drug[1:],
         route=f"{r.route}, {r.frequency}",
         rule=f"{rule} ({basis} basis)",
-        overridden_from=fmt.amount(r.dose, r.dose_unit) if rp.overridden else None,
-        cap=fmt.amount(r.cap, r.cap_unit),
-        round_to=fmt.amount(r.round_to, r.amount_unit),
+        overridden_from=fmt.amount(phase.dose, r.dose_unit) if rp.overridden else None,
+        cap=rp.cap_text(phase),
+        round_to=fmt.amount(phase.round_to, r.amount_unit),
         capped=rp.any_capped,
         taper=tuple(
             TaperRow(n, fmt.long_date(item.date),
                      fmt.long_date(item.until) if item.until else "continuing (until changed)",
                      rp.calculation(item),
-                     f"{fmt.amount(item.amount, r.amount_unit)} {r.frequency}"
+                     f"{fmt.amount(item.amount, r.amount_unit)} {r.phases[item.phase].frequency}"
                      + (" (cap)" if item.capped else ""),
                      item.capped)
-            for n, item in enumerate(rp.items, start=1)) if r.taper else (),
+            for n, item in enumerate(rp.items, start=1)) if r.phased else (),
         calculation=rp.calculation(first),
         give=f"{fmt.amount(first.amount, r.amount_unit)}{cap_mark}",
         doses=f"{count} dose{'s' if count > 1 else ''}",
-        dates=() if r.taper else _date_rows(rp),
+        dates=() if r.phased else _date_rows(rp),
     )
 
 

@@ -208,6 +208,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs", flush=True)
     bench_engine(rng, 20 if args.quick else 2000)
     bench_page(rng, 10 if args.quick else 500)
+    from bench.hostile import bench_hostile
+    bench_hostile(2 if args.quick else 30, figure)
     bench_cold_start(1 if args.quick else 5)
     bench_served(2 if args.quick else 20, 2)
 

@@ -1,7 +1,8 @@
-"""An independent oracle for the fuzz tests: the default plan's arithmetic
-written straight from shared/clinical-reference.md, sharing no code with
-the engine. Given the weight and BSA a response reports (after the test has
-checked them), it says what every amount must be."""
+"""An independent oracle for the fuzz tests: every plan's arithmetic written
+straight from shared/clinical-reference.md (the case plan, and section H of
+the second edition), sharing no code with the engine. Given the weight and
+BSA a response reports (after the test has checked them), it says what
+every amount must be."""
 
 from __future__ import annotations
 
@@ -11,16 +12,41 @@ from pathlib import Path
 
 D = Decimal
 
-# id: (dose per kg or m² per administration, basis, cap, increment), from the
-# reference's tables; prednisolone's doses are its taper steps.
-REFERENCE = {
-    "prednisolone": ([D(2), D("1.5"), D(1), D("0.75"), D("0.5"), D("0.35"), D("0.2")], "weight", D(60), D(1)),
-    "ivig": ([D(2)], "weight", D(70), D(1)),
-    "methotrexate": ([D(15)], "bsa", D(40), D("0.5")),
-    "pamidronate": ([D(1)], "weight", D(90), D(1)),
-    "cyclophosphamide": ([D(500)], "bsa", D(1200), D(10)),
-}
 COUNTS = {"prednisolone": 7, "ivig": 9, "methotrexate": 52, "pamidronate": 4, "cyclophosphamide": 6}
+PRINTO = [D(2), D("1.5"), D(1), D("0.75"), D("0.5"), D("0.35"), D("0.2")]
+# plan: {id: ([(dose per basis unit per dose, cap per dose, increment), ...] one per phase,
+#             basis, number of dated items, days from the plan's start to the first dose)};
+# basis "adjusted" is per kg of the dosing weight of section E.
+PLANS = {
+    "jdm_calcinosis": {
+        "prednisolone": ([(d, D(60), D(1)) for d in PRINTO], "weight", 7, 0),
+        "ivig": ([(D(2), D(70), D(1))], "adjusted", 9, 0),
+        "methotrexate": ([(D(15), D(40), D("0.5"))], "bsa", 52, 0),
+        "pamidronate": ([(D(1), D(90), D(1))], "weight", 4, 0),
+        "cyclophosphamide": ([(D(500), D(1200), D(10))], "bsa", 6, 0),
+    },
+    "jdm_carra_ivmp": {
+        "methylprednisolone": ([(D(30), D(1000), D(10))], "weight", 3, 0),
+        "prednisolone": ([(d, D(60), D(1)) for d in PRINTO], "weight", 7, 3),
+        "methotrexate": ([(D(15), D(40), D("0.5"))], "bsa", 52, 0),
+    },
+    "kawasaki_aha2017": {
+        "ivig": ([(D(2), D(100), D(1))], "adjusted", 1, 0),
+        # 80 mg/kg/day in 4 doses: 20 mg/kg a dose; 4,000 mg/day: 1,000 mg a dose.
+        "aspirin": ([(D(20), D(1000), D(5)), (D(5), D(81), D(1))], "weight", 2, 0),
+    },
+    "lupus_nephritis_nih": {
+        "methylprednisolone": ([(D(30), D(1000), D(10))], "weight", 3, 0),
+        "cyclophosphamide": ([(D(500), D(1500), D(10)), (D(750), D(1500), D(10))], "bsa", 6, 0),
+    },
+    "lupus_nephritis_mmf": {
+        "methylprednisolone": ([(D(30), D(1000), D(10))], "weight", 3, 0),
+        "mycophenolate": ([(D(600), D(1500), D(50))], "bsa", 1, 0),
+    },
+    "lupus_nephritis_eurolupus": {
+        "cyclophosphamide": ([(D(500), D(500), D(10))], "fixed", 6, 0),
+    },
+}
 TO_KG = {"kg": D(1), "g": D("0.001"), "lb": D("0.45359237")}
 TO_CM = {"cm": D(1), "m": D(100), "in": D("2.54")}
 
@@ -36,13 +62,33 @@ def amount(dose: Decimal, basis: Decimal, cap: Decimal, step: Decimal) -> Decima
     return given
 
 
+def _bmi_medians() -> dict[tuple[str, str], Decimal]:
+    with (TABLES / "cdc_2000_bmiagerev.csv").open() as handle:
+        return {("male" if row["Sex"] == "1" else "female", row["Agemos"]): D(row["M"])
+                for row in csv.DictReader(handle)}
+
+
+def dosing_weight(weight_kg: Decimal, height_cm: Decimal, years: int | None, months: int | None,
+                  sex: str | None) -> Decimal:
+    """Section E: ideal = CDC BMI-for-age median (completed months + 0.5) x height², to 0.01 kg,
+    from 24 to 239 months; above 120% of it, ideal + 0.4 x (actual - ideal), to 0.01 kg."""
+    if years is None or months is None or sex is None or not 24 <= 12 * years + months <= 239:
+        return weight_kg
+    ideal = to_step(BMI_MEDIANS[sex, f"{12 * years + months}.5"] * (height_cm / 100) ** 2, D("0.01"))
+    if weight_kg > ideal * D("1.2"):
+        return to_step(ideal + D("0.4") * (weight_kg - ideal), D("0.01"))
+    return weight_kg
+
+
 def expected_amounts(rid: str, weight_kg: Decimal, bsa_m2: Decimal,
-                     override: Decimal | None = None) -> list[Decimal]:
-    doses, basis, cap, step = REFERENCE[rid]
-    if override is not None:
-        doses = [override]
-    value = weight_kg if basis == "weight" else bsa_m2
-    return [amount(d, value, cap, step) for d in doses]
+                     override: Decimal | None = None, plan: str = "jdm_calcinosis",
+                     dosing_kg: Decimal | None = None) -> list[Decimal]:
+    """The amount of each phase of regimen `rid` of `plan`, in order;
+    `dosing_kg` is the dosing weight of a regimen dosed on adjusted weight."""
+    phases, basis, _, _ = PLANS[plan][rid]
+    value = {"weight": weight_kg, "adjusted": dosing_kg or weight_kg, "bsa": bsa_m2, "fixed": D(1)}[basis]
+    return [amount(override if override is not None else dose, value, cap, step)
+            for dose, cap, step in phases]
 
 
 def mosteller(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
@@ -79,6 +125,7 @@ def _weight_rows() -> dict[tuple[str, str, str], tuple[float, float, float]]:
 
 
 WEIGHT_ROWS = _weight_rows()
+BMI_MEDIANS = _bmi_medians()
 
 
 def weight_for_age_z(years: int, months: int, sex: str, weight_kg: Decimal) -> tuple[str, float] | None:

@@ -35,7 +35,7 @@ def case_sheet_text(page):
     assert "52 doses of 9 mg, every Sunday" in text
     assert "Give 14 mg intravenous" in text
     assert "Give 310 mg intravenous" in text
-    assert "500 mg/m² x 0.61 m² = 305 mg, rounded to 310 mg" in text
+    assert "500 mg/m² × 0.61 m² = 305 mg, rounded to 310 mg" in text
     return text
 
 

@@ -8,17 +8,27 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from oracle import COUNTS, TO_CM, TO_KG, bsa_float, expected_amounts, mosteller, to_step, weight_for_age_z
+from oracle import (
+    PLANS,
+    TO_CM,
+    TO_KG,
+    bsa_float,
+    dosing_weight,
+    expected_amounts,
+    mosteller,
+    to_step,
+    weight_for_age_z,
+)
 
 D = Decimal
 FORMULAS = ["mosteller", "dubois", "haycock", "gehan_george", "boyd"]
-IDS = list(COUNTS)
+IDS = list(PLANS["jdm_calcinosis"])
 
 odd_text = st.one_of(
     st.text(max_size=30),
@@ -75,6 +85,26 @@ plausible_bodies = st.builds(
     st.fixed_dictionaries({}, optional={
         "age": st.fixed_dictionaries({"years": st.integers(0, 22), "months": st.integers(0, 11)}),
         "sex": st.sampled_from(["female", "male"]), "confirm_implausible": st.booleans()}))
+
+
+def _plan_body(plan, w, h, start, formula, chosen, overrides, firsts, patient):
+    body = {"plan": plan, "weight": {"value": float(w[0]), "unit": w[1]},
+            "height": {"value": float(h[0]), "unit": h[1]}, "start_date": start, "bsa_formula": formula,
+            "regimens": chosen, **patient}
+    if plan == "jdm_calcinosis":
+        body["overrides"] = {k: {"dose": float(v)} for k, v in overrides.items() if k in chosen}
+    body["start_dates"] = {k: v for k, v in firsts.items() if k in chosen}
+    return body
+
+
+plan_bodies = st.sampled_from(list(PLANS)).flatmap(lambda plan: st.builds(
+    _plan_body, st.just(plan), weights, heights, starts, st.sampled_from(FORMULAS),
+    st.lists(st.sampled_from(list(PLANS[plan])), min_size=1, max_size=len(PLANS[plan]), unique=True),
+    st.fixed_dictionaries({}, optional={k: v for k, v in override_values.items()}),
+    st.fixed_dictionaries({}, optional={rid: starts for rid in PLANS[plan]}),
+    st.fixed_dictionaries({}, optional={
+        "age": st.fixed_dictionaries({"years": st.integers(0, 22), "months": st.integers(0, 11)}),
+        "sex": st.sampled_from(["female", "male"]), "confirm_implausible": st.booleans()})))
 plausible_queries = st.builds(
     lambda w, h, start, formula, chosen, overrides: [
         ("weight", str(w[0])), ("weight_unit", w[1]), ("height", str(h[0])), ("height_unit", h[1]),
@@ -85,7 +115,7 @@ plausible_queries = st.builds(
     st.fixed_dictionaries({}, optional={k: v for k, v in override_values.items()}))
 
 api_bodies = st.one_of(
-    plausible_bodies,
+    plausible_bodies, plan_bodies,
     st.fixed_dictionaries(
         {"weight": measure(["kg", "g", "lb"]), "height": measure(["cm", "m", "in"])},
         optional={
@@ -100,6 +130,12 @@ api_bodies = st.one_of(
             "age": st.dictionaries(st.sampled_from(["years", "months", "x"]),
                                    numbers.map(json_number), max_size=3),
             "sex": odd_text,
+            "plan": st.one_of(st.sampled_from(list(PLANS)), odd_text, numbers.map(json_number)),
+            "start_dates": st.one_of(
+                st.dictionaries(st.sampled_from(IDS), st.one_of(st.dates().map(str), odd_text), max_size=3),
+                odd_text),
+            "products": st.dictionaries(st.sampled_from(IDS), odd_text, max_size=2),
+            "already_given": st.dictionaries(st.sampled_from(IDS), numbers.map(json_number), max_size=2),
             "extra": numbers.map(json_number),
         }),
     st.recursive(st.none() | st.booleans() | st.floats() | st.text(max_size=10),
@@ -162,16 +198,35 @@ def check_api(client, body):
         if abs(z) <= 3:
             assert abs(growth["weight_for_age_z"] - z) <= 0.0051
     overrides = body.get("overrides", {})
+    plan = body.get("plan", "jdm_calcinosis")
+    assert data["plan"]["id"] == plan
+    age = body.get("age") or {}
+    dosing_kg = dosing_weight(weight, height, age.get("years"), age.get("months"), body.get("sex"))
     for regimen in data["regimens"]:
         rid = regimen["id"]
         override = overrides.get(rid, {}).get("dose")
-        expected = expected_amounts(rid, weight, bsa, None if override is None else D(repr(override)))
-        amounts = [D(str(i["amount"])) for i in regimen["items"]]
-        assert len(amounts) == COUNTS[rid]
-        if rid == "prednisolone":
-            assert amounts == expected
-        else:
-            assert set(amounts) == set(expected)
+        expected = expected_amounts(rid, weight, bsa, None if override is None else D(repr(override)), plan,
+                                    dosing_kg)
+        _, _, count, offset = PLANS[plan][rid]
+        items = regimen["items"]
+        assert len(items) == count
+        assert [D(str(i["amount"])) for i in items] == [expected[i["phase"] - 1] for i in items]
+        assert [i["phase"] for i in items] == sorted(i["phase"] for i in items)
+        if "start_date" in body:
+            first = body.get("start_dates", {}).get(rid)
+            if first is None:
+                first = str(date.fromisoformat(body["start_date"]) + timedelta(days=offset))
+            assert items[0]["date"] == first
+
+
+def _sheet_dosing_kg(params, weight, html):
+    """The dosing weight of section E for the sheet's patient (the height as printed)."""
+    try:
+        years, months = int(params["age_years"][0]), int(params["age_months"][0])
+    except (KeyError, ValueError):
+        return weight
+    height = D(re.search(r'Height used</th><td class="figure">([0-9.,]+) cm', html).group(1).replace(",", ""))
+    return dosing_weight(weight, height, years, months, params.get("sex", [""])[0] or None)
 
 
 def check_sheet(client, query):
@@ -193,7 +248,8 @@ def check_sheet(client, query):
     for rid in dict.fromkeys(params["regimen"]):
         section = html.split(f'id="regimen-{rid}"')[1].split("</section>")[0]
         override = params.get(f"dose.{rid}", [""])[0].strip()
-        expected = expected_amounts(rid, weight, bsa, D(override) if override else None)
+        expected = expected_amounts(rid, weight, bsa, D(override) if override else None,
+                                    dosing_kg=_sheet_dosing_kg(params, weight, html))
         if rid == "prednisolone":
             shown = re.findall(r'class="figure">([0-9.,]+) mg once daily', section)
         else:

@@ -29,9 +29,9 @@ def test_case_sheet(client):
     assert response.status_code == 200
     text = text_of(response)
     assert "0.61 m² (Mosteller formula" in text
-    assert "15 mg/m²/week x 0.61 m² = 9.15 mg/week, rounded to 9 mg" in text
+    assert "15 mg/m²/week × 0.61 m² = 9.15 mg/week, rounded to 9 mg" in text
     assert "52 doses of 9 mg, every Sunday (every 7 days) from 31 Jan 2027 to 23 Jan 2028" in text
-    assert "0.75 mg/kg/day x 14 kg = 10.5 mg/day, rounded to 11 mg" in text
+    assert "0.75 mg/kg/day × 14 kg = 10.5 mg/day, rounded to 11 mg" in text
     assert "Cap 1,200 mg" in text and "Pedidose 0.1.0" in text
     assert "MTX" not in text and "IVIG" not in text
     figures = text.split("Doses, caps, rounding")[0]  # the footer holds version numbers
@@ -46,14 +46,18 @@ def test_pounds_shown_as_entered_and_as_used(client):
 
 
 def test_cap_is_marked(client):
-    text = text_of(client.get("/sheet?" + CASE.replace("weight=14", "weight=40")))
-    assert "Cap applied" in text and "2 g/kg x 40 kg = 80 g, above the cap of 70 g: 70 g" in text
+    # A 12-year-old girl, 150 cm: ideal 18.10148804 kg/m² x 1.5² = 40.73 kg; 40 kg is not above
+    # 120% of it, so immunoglobulin is dosed on the actual weight: 2 g/kg x 40 kg = 80 g, capped.
+    query = CASE.replace("weight=14", "weight=40").replace("height=96", "height=150")
+    query = query.replace("age_years=3&age_months=6", "age_years=12&age_months=0")
+    text = text_of(client.get("/sheet?" + query))
+    assert "Cap applied" in text and "2 g/kg × 40 kg = 80 g, above the cap of 70 g: 70 g" in text
 
 
 def test_override_is_marked(client):
     text = text_of(client.get("/sheet?" + CASE + "&dose.methotrexate=20"))
     assert "prescriber's dose (default 15 mg/m²/week)" in text
-    assert "20 mg/m²/week x 0.61 m² = 12.2 mg/week, rounded to 12 mg" in text
+    assert "20 mg/m²/week × 0.61 m² = 12.2 mg/week, rounded to 12 mg" in text
 
 
 @pytest.mark.parametrize("change,field", [

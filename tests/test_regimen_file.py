@@ -31,13 +31,14 @@ def edited(old, new, count=1):
 def test_shipped_file_loads_with_values_from_the_reference():
     book = load_regimens(Path(__file__).resolve().parent.parent / "regimens.toml")
     pred, ivig, mtx = (book.regimens[k] for k in ("prednisolone", "ivig", "methotrexate"))
-    assert (pred.cap, pred.cap_unit, pred.round_to) == (60, "mg/day", 1)
-    assert [(s.dose, s.weeks) for s in pred.taper] == [
-        (2, 4), (D("1.5"), 2), (1, 2), (D("0.75"), 4), (D("0.5"), 4), (D("0.35"), 4), (D("0.2"), None)]
-    assert (ivig.dose, ivig.cap, ivig.override_min, ivig.override_max) == (2, 70, 1, 2)
-    assert (mtx.cap_amount, mtx.round_to, mtx.schedule.every_days, mtx.schedule.count) == (40, 0.5, 7, 52)
-    assert book.regimens["cyclophosphamide"].cap == 1200
-    assert book.regimens["pamidronate"].schedule.every_months == 3
+    assert {(p.cap, p.cap_unit, p.round_to) for p in pred.phases} == {(60, "mg/day", 1)}
+    assert [(p.dose, p.days) for p in pred.phases] == [
+        (2, 28), (D("1.5"), 14), (1, 14), (D("0.75"), 28), (D("0.5"), 28), (D("0.35"), 28), (D("0.2"), None)]
+    assert (ivig.phases[0].dose, ivig.phases[0].cap, ivig.override_min, ivig.override_max) == (2, 70, 1, 2)
+    first = mtx.phases[0]
+    assert (first.dose_cap, first.round_to, first.every_days, first.count) == (40, D("0.5"), 7, 52)
+    assert book.regimens["cyclophosphamide"].phases[0].cap == 1200
+    assert book.regimens["pamidronate"].phases[0].every_months == 3
 
 
 @pytest.mark.parametrize("old,new,field,at", [
@@ -50,7 +51,7 @@ def test_shipped_file_loads_with_values_from_the_reference():
     ('round_to = { value = 0.5, unit = "mg"', 'round_to = { value = 0, unit = "mg"',
      "regimens.methotrexate.round_to.value", "value = 0,"),
     ('round_to = { value = 10, unit = "mg"', 'round_to = { value = 10, unit = "mL"',
-     "regimens.cyclophosphamide.round_to.unit", 'unit = "mL"'),
+     "regimens.cyclophosphamide.round_to.unit", 'round_to = { value = 10, unit = "mL"'),
     ('override_range = { min = 10, max = 20', 'override_range = { min = 16, max = 20',
      "regimens.methotrexate.override_range", "min = 16"),
     ('schedule = { every_months = 1, count = 6', 'schedule = { every_months = 1, count = 0',
@@ -80,25 +81,27 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path):
     assert {"regimens.ivig.cap.value", "regimens.pamidronate.cap.unit"} <= {p.field for p in problems}
 
 
-def test_taper_without_steps(tmp_path):
-    head, _, tail = SHIPPED.partition("[[regimens.prednisolone.taper]]")
+def test_phased_regimen_without_phases(tmp_path):
+    head, _, tail = SHIPPED.partition("[[regimens.prednisolone.phases]]")
     tail = tail[tail.index("[regimens.ivig]"):]
-    text = head + "taper = []\n" + tail
+    text = head + "phases = []\n" + tail
     problems, _ = problems_for(tmp_path, text)
-    assert "regimens.prednisolone.taper" in [p.field for p in problems]
+    assert "regimens.prednisolone.phases" in [p.field for p in problems]
 
 
-def test_last_taper_step_must_be_open_ended(tmp_path):
-    text = edited("dose = 0.2\n", "dose = 0.2\nweeks = 4\n")
+def test_only_the_last_phase_may_be_open_ended(tmp_path):
+    text = edited("dose = 0.35\nweeks = 4\n", "dose = 0.35\n")
     problems, _ = problems_for(tmp_path, text)
-    assert problems[0].field == "regimens.prednisolone.taper.6.weeks"
-    assert problems[0].line == line_number(text, "dose = 0.2") + 1
+    assert problems[0].field == "regimens.prednisolone.phases.5"
+    assert problems[0].line == line_number(text, "dose = 0.35") - 1
+    assert "only the last phase may be open-ended" in problems[0].message
 
 
 def test_duplicate_id_is_a_syntax_error_with_its_line(tmp_path):
     text = SHIPPED + '\n[regimens.ivig]\ndrug = "again"\n'
     problems, _ = problems_for(tmp_path, text)
-    assert problems[0].field == "(syntax)" and "line" in problems[0].message
+    assert problems[0].field == "regimens.ivig" and "declared twice (first on line" in problems[0].message
+    assert problems[0].line == len(text.splitlines()) - 1
 
 
 def test_syntax_error_names_the_line(tmp_path):
@@ -144,6 +147,19 @@ def test_per_time_dose_needs_a_matching_interval(tmp_path):
     assert "must be 7" in problems[0].message
 
 
-def test_time_unit_must_come_last(tmp_path):
-    problems, _ = problems_for(tmp_path, edited('unit = "mg/m2/week"', 'unit = "mg/week/m2"'))
-    assert problems[0].field == "regimens.methotrexate.dose.unit"
+def test_time_unit_may_be_written_anywhere(tmp_path):
+    # Units are compared by Pint, not by their spelling: mg/week/m2 is mg/m2/week.
+    path = tmp_path / "regimens.toml"
+    path.write_text(edited('unit = "mg/m2/week"', 'unit = "mg/week/m2"'), encoding="utf-8")
+    mtx = load_regimens(path).regimens["methotrexate"].phases[0]
+    assert (mtx.dose_factor, mtx.dose_cap, mtx.per) == (1, 40, "week")
+
+
+def test_per_time_rule_is_read_after_reduction_not_from_its_spelling(tmp_path):
+    # Issue 12, item 5: mg/m2/day*week/week is mg/m2/day; given every 7 days it
+    # would be 15 mg/m²/day x 7 days x 0.61 m² = 64 mg a week, not 9 mg.
+    text = edited('unit = "mg/m2/week"', 'unit = "mg/m2/day*week/week"')
+    text = text.replace('cap = { value = 40, unit = "mg/week"', 'cap = { value = 40, unit = "mg/day"')
+    problems, _ = problems_for(tmp_path, text)
+    assert [p.field for p in problems] == ["regimens.methotrexate.schedule.every_days"]
+    assert "a dose per day is given once per day: every_days must be 1" in problems[0].message

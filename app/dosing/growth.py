@@ -210,18 +210,20 @@ def _not_done(reason: str) -> GrowthCheck:
 def check_growth(patient: Patient, references: GrowthReferences) -> GrowthCheck:
     """Compare `patient`'s weight, height and BMI with the growth reference
     for their age and sex (see the module's rules)."""
-    years, months, sex = patient.age_years, patient.age_months, patient.sex
-    if years is None or months is None or sex is None:
+    age, sex = patient.age_used_months, patient.sex
+    if age is None or sex is None:
         return _not_done("Growth check not done: age (years and months) and sex are needed "
                          "to compare the weight and height with growth references.")
-    age = 12 * years + months
+    years, months = divmod(age, 12)
     reference = references.for_age(age)
     if reference is None:
+        shown = (f"{years} year{'s' if years != 1 else ''} {months} month{'s' if months != 1 else ''}"
+                 if age >= 0 else "not yet at term")
         return _not_done(
             f"Growth check not done: the growth references cover ages {FIRST_MONTH} month to "
             f"{LAST_MONTH // 12} years {LAST_MONTH % 12} months (WHO 2006 under "
             f"{CDC_FROM // 12} years, CDC 2000 from {CDC_FROM // 12} years); this patient is "
-            f"{years} year{'s' if years != 1 else ''} {months} month{'s' if months != 1 else ''}.")
+            f"{shown}{' (corrected age)' if patient.corrected_for_gestation else ''}.")
     judge = _Judge(reference, sex, age)
     child = f"{age_words(years, months)} {'girl' if sex == 'female' else 'boy'}"
     bmi = bmi_of(patient.weight_kg, patient.height_cm)

@@ -85,10 +85,14 @@ class GrowthReference:
 
 @dataclass(frozen=True)
 class GrowthReferences:
-    """The WHO and CDC references together."""
+    """The WHO and CDC references together, and the CDC 2000 BMI-for-age
+    medians (kg/m²) exactly as published, by (sex, completed months) from
+    24 to 239 months, each from the row at completed months + 0.5 (the
+    ideal body weight, `body_weight.ideal_weight`, multiplies them)."""
 
     who: GrowthReference
     cdc: GrowthReference
+    bmi_medians: Mapping[tuple[str, int], Decimal]
 
     def for_age(self, completed_months: int) -> GrowthReference | None:
         """The reference for a child of `completed_months`, or None when the
@@ -144,6 +148,30 @@ def read_table_file(path: Path) -> dict[str, LmsTable]:
     return {sex: LmsTable(tuple(ages), tuple(rows)) for sex, (ages, rows) in by_sex.items()}
 
 
+def read_exact_medians(path: Path, first: int, last: int, age_offset: Decimal
+                       ) -> Mapping[tuple[str, int], Decimal]:
+    """The M column of `path` exactly as written, by (sex, completed months)
+    for `first` to `last` months, each from the row at completed months +
+    `age_offset` (`read_table_file` has checked the file's numbers).
+
+    Raises `GrowthTableError` naming the file when a row is missing."""
+    wanted = {Decimal(months) + age_offset: months for months in range(first, last + 1)}
+    medians: dict[tuple[str, int], Decimal] = {}
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                months = wanted.get(Decimal(row["Agemos"]))
+                if months is not None:
+                    medians[SEXES[row["Sex"]], months] = Decimal(row["M"])
+    except OSError as err:
+        raise GrowthTableError(f"{path}: cannot be read ({err.strerror})") from err
+    for sex in SEXES.values():
+        missing = [m for m in range(first, last + 1) if (sex, m) not in medians]
+        if missing:
+            raise GrowthTableError(f"{path}: {sex}: no row at {missing[0]} + {age_offset} months")
+    return MappingProxyType(medians)
+
+
 def _reference(name: str, files: dict[str, str], age_offset: float, restricted: bool,
                folder: Path, first: int, last: int) -> GrowthReference:
     tables = {}
@@ -177,4 +205,6 @@ def load_references(folder: Path = TABLES) -> GrowthReferences:
             "height": "cdc_2000_statage.csv",
             "bmi": "cdc_2000_bmiagerev.csv",
         }, 0.5, False, folder, CDC_FROM, LAST_MONTH),
+        bmi_medians=read_exact_medians(folder / "cdc_2000_bmiagerev.csv", CDC_FROM, LAST_MONTH,
+                                       Decimal("0.5")),
     )

@@ -22,3 +22,9 @@ class Patient:
     age_years: int | None = None
     age_months: int | None = None
     sex: str | None = None
+    #: The age the growth references are read at, in completed months: the
+    #: age, or the corrected age of a preterm infant; None without an age.
+    age_used_months: int | None = None
+    corrected_for_gestation: bool = False
+    #: The corrected age in words, when it was used.
+    corrected_text: str | None = None

@@ -29,6 +29,7 @@ Quantity = ureg.Quantity
 MASS = ureg.get_dimensionality("[mass]")
 LENGTH = ureg.get_dimensionality("[length]")
 TIME = ureg.get_dimensionality("[time]")
+VOLUME = ureg.get_dimensionality("[length] ** 3")
 
 #: Units a user may enter weight in. Nothing else is accepted.
 WEIGHT_UNITS: tuple[str, ...] = ("kg", "g", "lb")

@@ -1,0 +1,113 @@
+"""Giving a worked-out regimen: the product, what is measured for each dose,
+how it is infused, the cumulative dose and what to warn of.
+
+`shared/clinical-reference.md`, second edition, sections A to D; the rules
+themselves are in `measuring.py`, `infusions.py` and `cumulative.py`. Doses
+of the same phase and amount are measured and infused once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from . import formatting
+from .cumulative import Cumulative, cumulative
+from .errors import FieldError
+from .infusions import Infusion, infuse
+from .measuring import Measure, measure
+from .products import Device, ProductUse
+from .regimen_model import Regimen
+
+if TYPE_CHECKING:
+    from .plan import DoseItem
+
+
+@dataclass(frozen=True)
+class Administration:
+    """How a regimen's doses are given. Every dose of a phase is the same
+    amount, so `measures` and `infusions` hold one entry per phase (None
+    where there is no product or no infusion); `of(item)` finds a dose's."""
+
+    product: ProductUse | None
+    measures: tuple[Measure | None, ...]
+    infusions: tuple[Infusion | None, ...]
+    cumulative: Cumulative | None
+    warnings: tuple[str, ...]
+
+    def measure_of(self, item: DoseItem) -> Measure | None:
+        return self.measures[item.phase]
+
+    def infusion_of(self, item: DoseItem) -> Infusion | None:
+        return self.infusions[item.phase]
+
+
+def _first_of_each_phase(items: tuple[DoseItem, ...], phases: int) -> list[DoseItem]:
+    firsts: list[DoseItem] = []
+    for item in items:
+        if item.phase == len(firsts):
+            firsts.append(item)
+            if len(firsts) == phases:
+                break
+    return firsts
+
+
+def administer(regimen: Regimen, regimen_id: str, items: tuple[DoseItem, ...], product_id: str | None,
+               already_given: Decimal | None, devices: tuple[Device, ...], basis: Decimal,
+               weight_kg: Decimal, bsa_m2: Decimal,
+               max_rate: Decimal | None = None) -> Administration | FieldError:
+    """Measure, infuse and total the dose `items` of `regimen`, or the
+    refusal of a dose that cannot be measured; `max_rate` (amount units per
+    hour, from a kidney rule) lowers the infusion's own maximum."""
+    use = regimen.product(product_id)
+    unit = regimen.amount_unit
+    warnings: list[str] = []
+    measures: list[Measure | None] = []
+    infusions: list[Infusion | None] = []
+    for item in _first_of_each_phase(items, len(regimen.phases)):
+        phase = regimen.phases[item.phase]
+        taken = infused = None
+        if use is not None:
+            intended = min(item.exact, phase.dose_cap)
+            taken = measure(item.amount, intended, phase.dose_cap, use, devices)
+            if taken.measured <= 0:
+                form = "tablet" if use.product.form == "tablet" else "graduation"
+                return FieldError(f"product.{regimen_id}", (
+                    f"{regimen.drug}: {formatting.amount(item.amount, unit)} is less than the smallest "
+                    f"{form} of {use.product.name} can give; choose another product"))
+            if abs(taken.deviation_percent) > regimen.max_deviation:
+                warnings.append(
+                    f"{regimen.drug}: {formatting.amount(taken.measured, unit)} measured for "
+                    f"{formatting.amount(intended, unit)} intended "
+                    f"({'+' if taken.deviation_percent > 0 else '−'}"
+                    f"{formatting.number(abs(taken.deviation_percent))}%), more than "
+                    f"{formatting.number(regimen.max_deviation)}% off")
+            if regimen.infusion is not None and taken.volume is not None:
+                infused = infuse(regimen.infusion, taken.measured, taken.volume, use.strength,
+                                 weight_kg, bsa_m2, unit, max_rate)
+                warnings.extend(f"{regimen.drug}: {w}" for w in infused.warnings)
+        measures.append(taken)
+        infusions.append(infused)
+    total = _cumulative(regimen, items, measures, already_given or Decimal(0), basis)
+    if total is not None and total.reaches_threshold:
+        warnings.append(
+            f"{regimen.drug}: the cumulative dose reaches "
+            f"{formatting.amount(total.per_basis, f'{unit}/{total.basis_unit}')}, at or above the "
+            f"{regimen.cumulative_threshold_text} the pharmacy set")
+    return Administration(use, tuple(measures), tuple(infusions), total, tuple(dict.fromkeys(warnings)))
+
+
+def _cumulative(regimen: Regimen, items: tuple[DoseItem, ...], measures: list[Measure | None],
+                already_given: Decimal, basis: Decimal) -> Cumulative | None:
+    """Each dose counted once, each day of a daily run for its doses a day;
+    None when a run is open-ended."""
+    if regimen.open_ended:
+        return None
+    doses = []
+    for index, phase in enumerate(regimen.phases):
+        taken = measures[index]
+        amount = next(i.amount for i in items if i.phase == index) if taken is None else taken.measured
+        times = phase.count * phase.split_days if phase.is_course else phase.days * phase.doses_per_day
+        doses.append((amount, times))
+    return cumulative(doses, already_given, basis, regimen.basis_unit, regimen.cumulative_threshold)
