@@ -21,6 +21,8 @@ import time
 import pytest
 from conftest import REGIMENS, ROOT
 
+from app.dosing import RegimenFileError, load_regimens
+
 BOOT_SECONDS = 60
 
 
@@ -120,8 +122,9 @@ ANSWERS = {
     # must still reach the client, not be lost to a reset.
     "body over 16 KiB": (request("POST", "/api/v1/plan", ("Content-Type: application/json",),
                                  b"{" + b" " * 20_000 + b"}"), {413}),
-    # Item 7 of issue 12 makes this 415; the headers are checked either way.
-    "api body not declared JSON": (api(CASE, "text/plain"), {200, 415}),
+    "api body not declared JSON": (api(CASE, "text/plain"), {415}),
+    "api description": (request("GET", "/api/v1/openapi.json"), {200}),
+    "options": (request("OPTIONS", "/api/v1/plan"), {204}),
     "query over 4,096 bytes (the app's limit)": (request("GET", "/sheet?weight=" + "1" * 6000),
                                                   {414}),
     "request line over 8,190 bytes": (request("GET", "/sheet?weight=" + "1" * 9000), {414}),
@@ -144,10 +147,11 @@ def test_every_answer_of_the_production_server_has_the_headers(server, name):
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["cache-control"] == "no-store"
     assert "set-cookie" not in headers
-    # JSON is UTF-8 by definition and has no charset parameter (RFC 8259).
-    content_type = headers["content-type"]
-    assert content_type == "application/json" or re.fullmatch(
-        r"text/(html|plain); charset=utf-8", content_type, re.I), content_type
+    if status == 204:
+        assert body == b"" and "content-type" not in headers
+    else:
+        assert re.fullmatch(r"(text/html|application/json); charset=utf-8", headers["content-type"],
+                            re.I), headers["content-type"]
     assert b"<script" not in body
 
 
@@ -199,11 +203,10 @@ def broken_regimens(tmp_path):
     """regimens.toml with prednisolone's cap in mg (the dose is per day): the
     refusal names file, line and field; the line is found by hand."""
     text = REGIMENS.read_text(encoding="utf-8")
-    before = 'value = 60, unit = "mg/day"'
-    assert text.count(before) == 1
+    at = text.index('cap = { value = 60, unit = "mg/day"', text.index("[regimens.prednisolone]\n"))
     path = tmp_path / "regimens.toml"
-    path.write_text(text.replace(before, 'value = 60, unit = "mg"'), encoding="utf-8")
-    line = 1 + text[:text.index(before)].count("\n")
+    path.write_text(text[:at] + text[at:].replace('"mg/day"', '"mg"', 1), encoding="utf-8")
+    line = 1 + text[:at].count("\n")
     return path, f"{path}:{line}: regimens.prednisolone.cap.unit: "
 
 
@@ -231,8 +234,10 @@ def test_start_with_a_bad_regimen_file_prints_only_the_clean_lines(tmp_path, com
     path, prefix = broken_regimens(tmp_path)
     status, lines = start_refused(command, {"PEDIDOSE_REGIMENS": str(path)})
     assert status != 0
-    assert len(lines) == 1 and lines[0].startswith(prefix), lines
-    assert "mg / d" in lines[0]
+    with pytest.raises(RegimenFileError) as refused:
+        load_regimens(path)
+    assert lines == [str(problem) for problem in refused.value.problems]
+    assert lines and all(line.startswith(prefix) and "mg / d" in line for line in lines), lines
 
 
 @pytest.mark.parametrize("command", START_COMMANDS)
