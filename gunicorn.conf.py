@@ -101,7 +101,10 @@ worker_class = GeventWorkerWithHeaders
 
 def when_ready(server) -> None:
     """Let a worker accept a connection only once its request has begun to
-    arrive (TCP_DEFER_ACCEPT), as a sync worker takes one only when free."""
+    arrive (TCP_DEFER_ACCEPT, Linux only), as a sync worker takes one only
+    when free."""
+    if not hasattr(socket, "TCP_DEFER_ACCEPT"):
+        return
     for listener in server.LISTENERS:
         listener.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, 1)
 
