@@ -43,7 +43,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
-    from . import api, cli, errors, pages, security
+
+    from . import api, assets, cli, errors, pages, security
 
     try:
         app.extensions["regimens"] = load_regimens(app.config["REGIMENS"])
@@ -53,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         cli.refuse_start_on_the_command_line(fault)
         raise
 
+    assets.install(app)
     security.install(app)
     errors.install(app)
     app.register_blueprint(api.bp)

@@ -451,8 +451,10 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     adjusted = [r.dosing_weight.adjusted for r in plan.regimens
                 if r.dosing_weight and r.dosing_weight.adjusted]
     kidney = plan.kidney
+    book = current_app.extensions["regimens"]
     body = {
         "plan": {"id": plan.definition.id, "name": plan.definition.name, "source": plan.definition.source},
+        "regimen_file": {"version": book.version, "sha256": book.sha256},
         "patient": {"weight_kg": p.weight_kg, "height_cm": p.height_cm,
                     "bsa_m2": p.bsa_m2, "bsa_formula": p.bsa_formula,
                     "weighed_on": None if record is None else record.weighed_on.isoformat(),
@@ -477,7 +479,8 @@ def plan_json(plan: Plan) -> dict[str, Any]:
 
 def plans_json(book: RegimenBook) -> dict[str, Any]:
     """Every plan and its regimens, so that a client need not read the file."""
-    return {"default_plan": book.default_plan, "plans": [
+    return {"regimen_file": {"version": book.version, "sha256": book.sha256},
+            "default_plan": book.default_plan, "plans": [
         {"id": plan.id, "name": plan.name, "source": plan.source, "regimens": [
             {"id": e.id, "drug": e.regimen.drug, "route": e.regimen.route,
              "frequency": e.regimen.frequency, "basis": e.regimen.basis,

@@ -274,8 +274,12 @@ REGIMEN_FIELDS: dict[str, Schema] = {
     "notes": {"type": "array", "items": TEXT},
     "items": {"type": "array", "items": ITEM, "minItems": 1},
 }
+REGIMEN_FILE = obj({"version": TEXT, "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}},
+                   required=("version", "sha256"),
+                   description="The regimen file that produced the answer: its version and SHA-256.")
 PLAN = obj({
     "plan": obj({"id": TEXT, "name": TEXT, "source": TEXT}, required=("id", "name", "source")),
+    "regimen_file": REGIMEN_FILE,
     "patient": obj({"weight_kg": DECIMAL, "height_cm": DECIMAL, "bsa_m2": DECIMAL,
                     "bsa_formula": {"type": "string", "enum": list(FORMULAS)},
                     "weighed_on": {"type": ["string", "null"], "format": "date"},
@@ -289,8 +293,10 @@ PLAN = obj({
     **GROWTH_AND_WARNINGS,
     "confirmed_implausible": {"type": "boolean"},
     "regimens": {"type": "array", "items": obj(REGIMEN_FIELDS, required=tuple(REGIMEN_FIELDS))},
-}, required=("plan", "patient", "kidney", "growth", "warnings", "confirmed_implausible", "regimens"))
+}, required=("plan", "regimen_file", "patient", "kidney", "growth", "warnings", "confirmed_implausible",
+             "regimens"))
 PLANS = obj({
+    "regimen_file": REGIMEN_FILE,
     "default_plan": TEXT,
     "plans": {"type": "array", "items": obj({
         "id": TEXT, "name": TEXT, "source": TEXT,
@@ -304,7 +310,7 @@ PLANS = obj({
         }, required=("id", "drug", "route", "frequency", "basis", "dose_rule", "start_day", "overridable",
                      "override_range", "products"))},
     }, required=("id", "name", "source", "regimens"))},
-}, required=("default_plan", "plans"))
+}, required=("regimen_file", "default_plan", "plans"))
 FIELD_ERROR = obj({
     "field": {"type": "string", "description": (
         f"The field at fault by its path (`weight.value`, `overrides.ivig.dose`, `regimens[0]`); "

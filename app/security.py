@@ -1,12 +1,15 @@
 """Response headers that every page and API answer carries, and request limits.
 
 Nothing is loaded from another host and no script runs inline; answers are
-never stored by a cache (a stale sheet is a hazard) and no cookie is set.
+never stored by a cache (a stale sheet is a hazard), except static files
+asked for under their current version (`assets.py`), and no cookie is set.
 """
 
 from __future__ import annotations
 
 from flask import Flask, Response, abort, request
+
+from . import assets
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -46,4 +49,6 @@ def install(app: Flask) -> None:
             response.set_data(b"")
             del response.headers["Content-Type"]
         response.headers.update(HEADERS)
+        if assets.is_current_version(request):
+            response.headers["Cache-Control"] = assets.CACHE_CONTROL
         return response

@@ -8,25 +8,60 @@ template unpacks, saving Jinja's per-attribute lookups (`python -m bench`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 from .dosing import formatting as fmt
+from .dosing.bsa import FORMULA_NAMES
 from .dosing.plan import DoseItem, Plan, RegimenPlan
+from .dosing.regimen_model import BASIS_WORDS
+from .dosing.units import TO_CM, TO_KG
 
 #: A run of identical doses at least this long prints as one line.
 RUN_AS_RANGE = 7
+#: Joins a number to its unit, and the parts of a date, so that a line never
+#: breaks between them ("28 / mg").
+NBSP = "\u00a0"
+#: The multiplication sign (U+00D7), never the letter x.
+TIMES = "\u00d7"
+_NUMBER_THEN_UNIT = re.compile(r"(?<=[0-9]) (?=[a-zµ%])")
+#: The entered units in words, echoed beside the value used.
+UNIT_WORDS = {"kg": "kilograms", "g": "grams", "lb": "pounds",
+              "cm": "centimetres", "m": "metres", "in": "inches"}
 
 
-class TaperRow(NamedTuple):
-    """One step of a taper table (a tuple, so the template unpacks it)."""
+@lru_cache(maxsize=4096)
+def amount(value: Decimal, unit: str) -> str:
+    """`formatting.amount` with a non-breaking space: "28\u00a0mg"."""
+    return fmt.amount(value, unit).replace(" ", NBSP)
+
+
+@lru_cache(maxsize=4096)
+def long_date(day: date) -> str:
+    """`formatting.long_date` that does not break: "31\u00a0Jan\u00a02027"."""
+    return fmt.long_date(day).replace(" ", NBSP)
+
+
+def printed(text: str) -> str:
+    """The engine's sentence as printed: each number joined to its unit by a
+    non-breaking space, and the multiplication sign for " x "."""
+    return _NUMBER_THEN_UNIT.sub(NBSP, text).replace(" x ", f" {TIMES} ")
+
+
+class PhaseRow(NamedTuple):
+    """One phase of a phased regimen (a taper step, a high then a low dose,
+    a first dose then the next ones), as a table row."""
 
     step: int
     start: str
     until: str
     calculation: str
-    daily_dose: str
+    dose: str
+    measure: str
     capped: bool
 
 
@@ -37,9 +72,10 @@ class DateRow(NamedTuple):
     run: bool
 
 
-@dataclass(frozen=True)
-class RegimenView:
-    """Everything the sheet prints for one regimen."""
+class RegimenHeading(NamedTuple):
+    """The part of a regimen's section that depends only on the regimen,
+    its dose rule and whether the cap applied: the same for most sheets,
+    so the page draws it once (`heading_key`)."""
 
     id: str
     title: str
@@ -49,71 +85,271 @@ class RegimenView:
     cap: str
     round_to: str
     capped: bool
-    taper: tuple[TaperRow, ...]
+
+
+class RegimenView(NamedTuple):
+    """Everything else the sheet prints for one regimen (a tuple, so the
+    template unpacks it rather than looking up each attribute): lines about
+    the patient (dosing weight, kidney function) and the product, then the
+    phases table or the calculation, what to give and when, how it is
+    measured and infused, the cumulative dose and the pharmacy's notes."""
+
+    id: str
+    title: str
+    route: str
+    before: tuple[str, ...]
+    phases: tuple[PhaseRow, ...]
     calculation: str
     give: str
     doses: str
     dates: tuple[DateRow, ...]
+    after: tuple[str, ...]
+
+
+def _until(item: DoseItem) -> str:
+    return long_date(item.until) if item.until else "continuing (until changed)"
 
 
 def _date_rows(rp: RegimenPlan) -> tuple[DateRow, ...]:
     """Every dose on its own line, except long runs of one amount on a day
     schedule (weekly methotrexate), which print as one line with their count
-    and weekday."""
+    and weekday; a daily run prints its first and last day."""
     r = rp.regimen
-    first_phase = r.phases[0]
     items = rp.items
+    phase = r.phases[0]
+    unit = r.amount_unit
+    if not phase.is_course:
+        item = items[0]
+        return (DateRow(f"from {long_date(item.date)} to {_until(item)}", False),)
     rows: list[DateRow] = []
-
-    def single(item: DoseItem) -> DateRow:
-        return DateRow(f"{fmt.long_date(item.date)}: {fmt.amount(item.amount, r.amount_unit)}", False)
-
     start = 0
     for end in range(1, len(items) + 1):
         if end < len(items) and items[end].amount == items[start].amount:
             continue
         first, last, count = items[start], items[end - 1], end - start
-        if first_phase.every_days is not None and count >= RUN_AS_RANGE:
+        if phase.every_days is not None and phase.split_days == 1 and count >= RUN_AS_RANGE:
             rows.append(DateRow(
-                f"{count} doses of {fmt.amount(first.amount, r.amount_unit)}, every "
-                f"{fmt.weekday(first.date)} (every {first_phase.every_days} days) from "
-                f"{fmt.long_date(first.date)} to {fmt.long_date(last.date)}", True))
+                f"{count} doses of {amount(first.amount, unit)}, every "
+                f"{fmt.weekday(first.date)} (every {phase.every_days}{NBSP}days) from "
+                f"{long_date(first.date)} to {long_date(last.date)}", True))
         else:
-            rows.extend(single(item) for item in items[start:end])
+            rows.extend(DateRow(f"{long_date(item.date)}: {amount(item.amount, unit)}", False)
+                        for item in items[start:end])
         start = end
     return tuple(rows)
 
 
+def _how_often(rp: RegimenPlan, item: DoseItem) -> str:
+    """A phase's frequency: "every 6 hours (1,600 mg a day)"."""
+    r = rp.regimen
+    phase = r.phases[item.phase]
+    text = phase.frequency
+    if phase.divided:
+        text += f" ({amount(item.daily_amount, r.amount_unit)} a day)"
+    if phase.condition:
+        text += f", {phase.condition}"
+    return text
+
+
+def _given(rp: RegimenPlan, item: DoseItem) -> str:
+    return amount(item.amount, rp.regimen.amount_unit) + (" (cap)" if item.capped else "")
+
+
+def _per_dose(rp: RegimenPlan, item: DoseItem) -> str:
+    """A phase's dose: "400 mg every 6 hours (1,600 mg a day)"."""
+    return f"{amount(item.amount, rp.regimen.amount_unit)} {_how_often(rp, item)}" + \
+        (" (cap)" if item.capped else "")
+
+
+def measure_text(rp: RegimenPlan, item: DoseItem) -> str:
+    """How a dose is measured, the trail continued from the amount:
+    "28 mg ÷ 3 mg/mL = 9.33 mL; measure 9.4 mL in a 10 mL syringe (28.2 mg)"."""
+    given = rp.administration
+    measure = given.measure_of(item) if given else None
+    if measure is None or given.product is None:
+        return ""
+    use = given.product
+    unit = rp.regimen.amount_unit
+    dose = amount(item.amount, unit)
+    if measure.tablets is not None:
+        strength = amount(use.strength, unit)
+        text = (f"{dose} ÷ {strength} a tablet = {fmt.number(item.amount / use.strength)} → give "
+                f"{fmt.number(measure.tablets)} tablet{'s' if measure.tablets != 1 else ''} of {strength} "
+                f"({amount(measure.measured, unit)})")
+    else:
+        exact = fmt.number(measure.volume_exact.quantize(Decimal("0.01")))
+        where = f"in a {measure.device.name}" if measure.device else "from the bottles (to 1 mL)"
+        text = (f"{dose} ÷ {amount(use.strength, f'{unit}/mL')} = {exact}{NBSP}mL; measure "
+                f"{amount(measure.volume, 'mL')} {where} ({amount(measure.measured, unit)})")
+        if measure.vials:
+            vials = " + ".join(f"{count} × {amount(size, unit)}" if count > 1 else amount(size, unit)
+                               for size, count in measure.vials)
+            text += f"; open vials {vials} ({amount(measure.left_over, unit)} left over)"
+    deviation = measure.deviation_percent
+    if deviation:
+        text += f", {'+' if deviation > 0 else '−'}{fmt.number(abs(deviation))}% from the calculated dose"
+    return text
+
+
+def _hours(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}{NBSP}h {rest}{NBSP}min" if hours else f"{rest}{NBSP}min"
+
+
+def infusion_lines(rp: RegimenPlan, item: DoseItem) -> tuple[str, ...]:
+    """The pump settings of one dose: hydration, dilution, each rate with
+    its minutes and volume, and the total time."""
+    given = rp.administration
+    infusion = given.infusion_of(item) if given else None
+    if infusion is None:
+        return ()
+    unit = rp.regimen.amount_unit
+    lines = []
+    if infusion.hydration:
+        h = infusion.hydration
+        rule = rp.regimen.infusion.hydration
+        trail = (f"{amount(rule.volume, f'mL/{rule.per}')} {TIMES} {amount(rp.basis_value, rule.per)} = "
+                 if rp.basis_unit == rule.per else "")
+        lines.append(f"Before the dose: {h.fluid} {trail}{amount(h.volume_ml, 'mL')} over "
+                     f"{_hours(int(h.minutes))} ({amount(h.rate_ml_per_h, 'mL/h')})")
+    if infusion.dilution:
+        d = infusion.dilution
+        lines.append(f"Dilute in {d.fluid} to {amount(d.volume_ml, 'mL')}: "
+                     f"{amount(item_measured(rp, item), unit)} ÷ {amount(d.volume_ml, 'mL')} = "
+                     f"{amount(d.concentration, f'{unit}/mL')}")
+    steps = "; ".join(f"{amount(s.rate_ml_per_h, 'mL/h')} for {s.minutes}{NBSP}min "
+                      f"({amount(s.volume_ml, 'mL')})" for s in infusion.steps)
+    lines.append(f"Pump: {steps}; total {_hours(infusion.total_minutes)}")
+    return tuple(lines)
+
+
+def item_measured(rp: RegimenPlan, item: DoseItem) -> Decimal:
+    measure = rp.administration.measure_of(item) if rp.administration else None
+    return item.amount if measure is None else measure.measured
+
+
+def _phase_rows(rp: RegimenPlan) -> tuple[PhaseRow, ...]:
+    """One row per phase (a daily run), or per dose of a phased course; the
+    calculations made printable together (one pass of `printed`)."""
+    rows = rp.items if rp.regimen.phases[0].is_course is False else _first_of_each_phase(rp)
+    calculations = printed("\n".join(rp.calculation(item) for item in rows)).split("\n")
+    result = []
+    for n, (item, calculation) in enumerate(zip(rows, calculations, strict=True), start=1):
+        phase = rp.regimen.phases[item.phase]
+        if phase.is_course:
+            dates = [i.date for i in rp.items if i.phase == item.phase]
+            start, until = long_date(dates[0]), (long_date(dates[-1]) if len(dates) > 1 else "")
+            dose = f"{_per_dose(rp, item)}, {len(dates)} dose{'s' if len(dates) > 1 else ''}"
+        else:
+            start, until, dose = long_date(item.date), _until(item), _per_dose(rp, item)
+        result.append(PhaseRow(n, start, until, calculation, dose, measure_text(rp, item), item.capped))
+    return tuple(result)
+
+
+def _first_of_each_phase(rp: RegimenPlan) -> tuple[DoseItem, ...]:
+    firsts: dict[int, DoseItem] = {}
+    for item in rp.items:
+        firsts.setdefault(item.phase, item)
+    return tuple(firsts.values())
+
+
+def _title(drug: str) -> str:
+    return drug[:1].upper() + drug[1:]
+
+
+def heading_key(rp: RegimenPlan) -> tuple[str, bool] | None:
+    """What `regimen_heading` depends on, for a regimen at its default
+    dose; None when the prescriber changed the dose (any number in the
+    allowed range, so such headings are not kept)."""
+    return None if rp.overridden else (rp.regimen.id, rp.any_capped)
+
+
+def regimen_heading(rp: RegimenPlan) -> RegimenHeading:
+    """The regimen's title, route, dose rule, cap and rounding, as printed."""
+    r = rp.regimen
+    phase = r.phases[0]
+    rule = "in phases, see the table" if r.phased else printed(rp.dose_rule)
+    return RegimenHeading(
+        id=r.id,
+        title=_title(r.drug),
+        route=f"{r.route}, {r.frequency}",
+        rule=f"{rule} ({BASIS_WORDS[r.basis]}{'' if r.basis == 'fixed' else ' basis'})",
+        overridden_from=amount(phase.dose, r.dose_unit) if rp.overridden else None,
+        cap=printed(rp.cap_text(phase)),
+        round_to=amount(phase.round_to, r.amount_unit),
+        capped=rp.any_capped,
+    )
+
+
+def _before(rp: RegimenPlan) -> tuple[str, ...]:
+    """Lines about the weight used, kidney function and the product."""
+    lines = []
+    used = rp.dosing_weight
+    if used is not None and rp.regimen.dosing_weight == "adjusted":
+        lines.append(printed(f"Dosing weight: {used.text}."))
+    kidney = rp.kidney
+    if kidney is not None:
+        said = list(kidney.warnings)
+        if kidney.percent is not None:
+            said.append(f"{fmt.number(kidney.percent)}% of the dose for kidney function")
+        if kidney.max_rate is not None:
+            said.append(f"infuse no faster than {fmt.amount(kidney.max_rate, 'mg/h')}")
+        if said:
+            text = "; ".join(said)
+            lines.append(printed(f"Kidney: {text[:1].upper()}{text[1:]}."))
+    given = rp.administration
+    if given and given.product:
+        product = given.product.product
+        lines.append(f"Given as: {product.name}.")
+    return tuple(lines)
+
+
+def _after(rp: RegimenPlan) -> tuple[str, ...]:
+    """The measure and pump of a single-phase regimen, its cumulative dose
+    and the notes."""
+    lines: list[str] = []
+    first = rp.items[0]
+    if not rp.regimen.phased:
+        measured = measure_text(rp, first)
+        if measured:
+            lines.append(printed(f"Measure: {measured}."))
+        lines.extend(printed(line) for line in infusion_lines(rp, first))
+    elif rp.administration:
+        for item in _first_of_each_phase(rp):
+            lines.extend(printed(f"Phase {item.phase + 1}: {line}") for line in infusion_lines(rp, item))
+    given = rp.administration
+    total = given.cumulative if given else None
+    if total is not None:
+        unit = rp.regimen.amount_unit
+        text = f"Cumulative dose of this course: {amount(total.amount - total.already_given, unit)}"
+        if total.already_given:
+            text += f" + {amount(total.already_given, unit)} already given = {amount(total.amount, unit)}"
+        if total.per_basis is not None:
+            text += (f"; {amount(total.amount, unit)} ÷ {amount(rp.basis_value, total.basis_unit)} = "
+                     f"{amount(total.per_basis, f'{unit}/{total.basis_unit}')}")
+        lines.append(printed(text + "."))
+    lines.extend(rp.regimen.notes)
+    return tuple(lines)
+
+
 def regimen_view(rp: RegimenPlan) -> RegimenView:
-    """The printed wording of one worked-out regimen."""
+    """The printed wording of one worked-out regimen's doses."""
     r = rp.regimen
     first = rp.items[0]
-    basis = "weight" if r.basis == "weight" else "body surface area"
-    phase = r.phases[0]
-    rule = "in phases, see the table" if r.phased else rp.dose_rule
-    cap_mark = " (cap)" if first.capped else ""
+    phased = r.phased
     count = len(rp.items)
+    doses = f"{count} dose{'s' if count > 1 else ''}" if r.phases[0].is_course else "daily"
     return RegimenView(
         id=r.id,
-        title=r.drug[:1].upper() + r.drug[1:],
-        route=f"{r.route}, {r.frequency}",
-        rule=f"{rule} ({basis} basis)",
-        overridden_from=fmt.amount(phase.dose, r.dose_unit) if rp.overridden else None,
-        cap=rp.cap_text(phase),
-        round_to=fmt.amount(phase.round_to, r.amount_unit),
-        capped=rp.any_capped,
-        taper=tuple(
-            TaperRow(n, fmt.long_date(item.date),
-                     fmt.long_date(item.until) if item.until else "continuing (until changed)",
-                     rp.calculation(item),
-                     f"{fmt.amount(item.amount, r.amount_unit)} {r.phases[item.phase].frequency}"
-                     + (" (cap)" if item.capped else ""),
-                     item.capped)
-            for n, item in enumerate(rp.items, start=1)) if r.phased else (),
-        calculation=rp.calculation(first),
-        give=f"{fmt.amount(first.amount, r.amount_unit)}{cap_mark}",
-        doses=f"{count} dose{'s' if count > 1 else ''}",
-        dates=() if r.phased else _date_rows(rp),
+        title=_title(r.drug),
+        route=f"{r.route}, {_how_often(rp, first)}",
+        before=_before(rp),
+        phases=_phase_rows(rp) if phased else (),
+        calculation="" if phased else printed(rp.calculation(first)),
+        give="" if phased else _given(rp, first),
+        doses=doses,
+        dates=() if phased else _date_rows(rp),
+        after=_after(rp),
     )
 
 
@@ -132,16 +368,17 @@ PERCENTILE_SHOWN_TO_Z = Decimal("3.1")
 
 
 def ordinal(value: Decimal, z: Decimal) -> str:
-    """Percentile `value` as an ordinal: "41st", "30.8th"; where `z` puts it
+    """Percentile `value` as an ordinal, its suffix read from the last digit
+    spoken: "41st", "12th", "30.8th", "62.2nd", "0.1st"; where `z` puts it
     beyond what 0.1 can show, "above the 99.9th" or "below the 0.1st"."""
     if z >= PERCENTILE_SHOWN_TO_Z:
         return "above the 99.9th"
     if z <= -PERCENTILE_SHOWN_TO_Z:
         return "below the 0.1st"
     text = fmt.number(value)
-    if "." in text or 11 <= int(text) % 100 <= 13:
+    if "." not in text and 11 <= int(text) % 100 <= 13:
         return f"{text}th"
-    return text + {1: "st", 2: "nd", 3: "rd"}.get(int(text) % 10, "th")
+    return text + {"1": "st", "2": "nd", "3": "rd"}.get(text[-1], "th")
 
 
 def signed(z: Decimal) -> str:
@@ -158,10 +395,54 @@ def growth_view(plan: Plan) -> GrowthView:
     p = plan.patient
     parts = []
     for m in check.measures:
-        figure = f"{m.label} z {signed(m.z)} ({ordinal(m.percentile, m.z)} percentile)"
+        figure = f"{m.label} z{NBSP}{signed(m.z)} ({ordinal(m.percentile, m.z)} percentile)"
         if m.measure == "bmi":
-            figure = (f"BMI {fmt.number(p.weight_kg)} kg ÷ ({fmt.number(p.height_cm / 100)} m)² = "
-                      f"{fmt.amount(m.value, m.unit)} (to 0.1), {figure}")
+            figure = (f"BMI {amount(p.weight_kg, 'kg')} ÷ ({amount(p.height_cm / 100, 'm')})² = "
+                      f"{amount(m.value, m.unit)} (to 0.1), {figure}")
         parts.append(figure)
     line = f"{check.reference}: {', '.join(parts)}."
-    return GrowthView(tuple(w.message for w in check.warnings), line, plan.confirmed)
+    return GrowthView(tuple(printed(w.message) for w in check.warnings), line, plan.confirmed)
+
+
+class PatientView(NamedTuple):
+    """The sheet's measurements block, as printed."""
+
+    weight: str
+    height: str
+    bsa: str
+    age_sex: str
+    start: str
+
+
+def _as_measured(entered: Decimal, unit: str, used: Decimal, base: str,
+                 factor: Decimal) -> str:
+    """The value used, and the unit chosen on the form in words:
+    "14 kg, as measured"; "14.06 kg, from 31 lb (pounds) as measured,
+    × 0.45359237 kg/lb"."""
+    if unit == base:
+        return f"{amount(used, base)}, as measured"
+    return (f"{amount(used, base)}, from {amount(entered, unit)} ({UNIT_WORDS[unit]}) as measured, "
+            f"{TIMES} {amount(factor, f'{base}/{unit}')}")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count}{NBSP}{word}{'s' if count != 1 else ''}"
+
+
+def age_text(years: int, months: int) -> str:
+    """An age as printed: "3 years 6 months", "1 year 0 months"."""
+    return f"{_plural(years, 'year')} {_plural(months, 'month')}"
+
+
+def patient_view(plan: Plan) -> PatientView:
+    """What the sheet prints of the patient's measurements."""
+    p = plan.patient
+    age = (age_text(p.age_years, p.age_months)
+           if p.age_years is not None and p.age_months is not None else "age not given")
+    return PatientView(
+        weight=_as_measured(p.weight_entered, p.weight_unit, p.weight_kg, "kg", TO_KG[p.weight_unit]),
+        height=_as_measured(p.height_entered, p.height_unit, p.height_cm, "cm", TO_CM[p.height_unit]),
+        bsa=f"{amount(p.bsa_m2, 'm2')} ({FORMULA_NAMES[p.bsa_formula]} formula, rounded to 0.01{NBSP}m²)",
+        age_sex=f"{age}, {p.sex or 'sex not given'}",
+        start=long_date(plan.start),
+    )

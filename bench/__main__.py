@@ -112,7 +112,7 @@ def bench_page(rng: random.Random, n: int) -> None:
     figure("page_sheet_ms_median", f"{statistics.median(sheet) / 1e6:.3f} ms "
            f"({len(page['body']):,} bytes)", "-", None)
     figure("page_prerendered_ms_median", f"{statistics.median(pre) / 1e6:.3f} ms", "-", None)
-    figure("page_ratio", f"{ratio:.2f}", "<= 4", ratio <= 4)
+    figure("page_ratio", f"{ratio:.2f}", "<= 3.5", ratio <= 3.5)
 
 
 def bench_cold_start(runs: int) -> None:

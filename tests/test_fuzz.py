@@ -225,7 +225,7 @@ def _sheet_dosing_kg(params, weight, html):
         years, months = int(params["age_years"][0]), int(params["age_months"][0])
     except (KeyError, ValueError):
         return weight
-    height = D(re.search(r'Height used</th><td class="figure">([0-9.,]+) cm', html).group(1).replace(",", ""))
+    height = D(re.search(r'id="height-used">([0-9.,]+)\scm', html).group(1).replace(",", ""))
     return dosing_weight(weight, height, years, months, params.get("sex", [""])[0] or None)
 
 
@@ -236,13 +236,13 @@ def check_sheet(client, query):
     if response.status_code != 200:
         assert response.status_code in (414, 422)
         if response.status_code == 422:
-            assert 'class="error' in html and "Please correct" in html
+            assert 'class="error' in html and ('There is a problem' in html or 'There are ' in html)
         return
     params: dict[str, list[str]] = {}
     for key, value in query:
         params.setdefault(key, []).append(value)
-    weight = D(re.search(r'id="weight-used">([0-9.,]+) kg', html).group(1).replace(",", ""))
-    bsa = D(re.search(r'id="bsa">([0-9.]+) m²', html).group(1))
+    weight = D(re.search(r'id="weight-used">([0-9.,]+)\skg', html).group(1).replace(",", ""))
+    bsa = D(re.search(r'id="bsa">([0-9.]+)\sm²', html).group(1))
     expected_weight = to_step(D(params["weight"][0].strip()) * TO_KG[params["weight_unit"][0]], D("0.01"))
     assert weight == expected_weight
     for rid in dict.fromkeys(params["regimen"]):
@@ -251,9 +251,9 @@ def check_sheet(client, query):
         expected = expected_amounts(rid, weight, bsa, D(override) if override else None,
                                     dosing_kg=_sheet_dosing_kg(params, weight, html))
         if rid == "prednisolone":
-            shown = re.findall(r'class="figure">([0-9.,]+) mg once daily', section)
+            shown = re.findall(r'class="figure">([0-9.,]+)\smg once daily', section)
         else:
-            shown = re.findall(r'Give <strong class="figure">([0-9.,]+) ', section)
+            shown = re.findall(r'Give <strong class="figure">([0-9.,]+)\s', section)
         assert [D(s.replace(",", "")) for s in shown] == (expected if rid == "prednisolone" else expected[:1])
 
 

@@ -173,16 +173,28 @@ def _entered(patient: Patient, measure: str) -> tuple[Decimal, str, Decimal]:
     return patient.height_entered, patient.height_unit, patient.height_cm
 
 
-def _other_unit(patient: Patient, measure: str, judge: _Judge) -> tuple[str, str] | None:
-    """If the entered number, read in the other unit system, is plausible
-    (|z| < 2): the word for that unit and the sentences that say so and ask."""
+def other_unit_reading(patient: Patient, measure: str) -> tuple[Decimal, str] | None:
+    """The number entered for `measure` ("weight" or "height") read in the
+    other unit system (kg and lb, cm and in): its value in kg or cm, to
+    0.01, and that unit; None when there is no other reading (g, m)."""
     number, unit, _ = _entered(patient, measure)
     if unit not in OTHER_UNIT:
         return None
-    other, word = OTHER_UNIT[unit]
-    base = UNITS[measure]
+    other = OTHER_UNIT[unit][0]
     factor = (TO_KG if measure == "weight" else TO_CM)[other]
-    value = (number * factor).quantize(OTHER_UNIT_STEP, rounding=ROUND_HALF_UP)
+    return (number * factor).quantize(OTHER_UNIT_STEP, rounding=ROUND_HALF_UP), other
+
+
+def _other_unit(patient: Patient, measure: str, judge: _Judge) -> tuple[str, str] | None:
+    """If the entered number, read in the other unit system, is plausible
+    (|z| < 2): the word for that unit and the sentences that say so and ask."""
+    reading = other_unit_reading(patient, measure)
+    if reading is None:
+        return None
+    number, unit, _ = _entered(patient, measure)
+    value, other = reading
+    word = OTHER_UNIT[unit][1]
+    base = UNITS[measure]
     z = judge.z(measure, value)
     if abs(z) >= OTHER_UNIT_BELOW:
         return None

@@ -34,6 +34,10 @@ CREATININE_UNITS = ("umol/L", "mg/dL")
 _DECIMAL_TEXT = re.compile(r"[0-9]{1,7}(\.[0-9]{1,6})?|\.[0-9]{1,6}")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _WHOLE_TEXT = re.compile(r"[0-9]{1,3}")
+_DAY_TEXT = re.compile(r"[0-9]{1,2}")
+_YEAR_TEXT = re.compile(r"[0-9]{4}")
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,36 @@ def date_from_text(name: str, text: str) -> date | FieldError:
     if not EARLIEST_START <= day <= LATEST_START:
         return FieldError(name, f"must be between {EARLIEST_START} and {LATEST_START}")
     return day
+
+
+def date_from_parts(name: str, day: str, month: str, year: str) -> date | list[FieldError]:
+    """A calendar date typed as three numbers, day, month and year (the
+    GOV.UK Design System's date input), between 2000 and 2099.
+
+    Nothing is guessed: each part must be digits (day 1 to 31, month 1 to
+    12, a four-digit year) and together they must name a real date. The
+    errors are on `<name>_day`, `<name>_month`, `<name>_year`, or on `name`
+    when the parts are each valid but the date is not.
+    """
+    parts = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
+    if not any(parts.values()):
+        return [FieldError(name, "enter the day, month and year, e.g. 31 1 2027")]
+    errors = []
+    checks = (("day", _DAY_TEXT, 1, 31, "a day from 1 to 31"),
+              ("month", _DAY_TEXT, 1, 12, "a month from 1 to 12"),
+              ("year", _YEAR_TEXT, EARLIEST_START.year, LATEST_START.year,
+               f"a four-digit year from {EARLIEST_START.year} to {LATEST_START.year}"))
+    for part, pattern, low, high, allowed in checks:
+        text = parts[part]
+        if not pattern.fullmatch(text) or not low <= int(text) <= high:
+            errors.append(FieldError(f"{name}_{part}", f"must be {allowed}"))
+    if errors:
+        return errors
+    y, m, d = int(parts["year"]), int(parts["month"]), int(parts["day"])
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return [FieldError(name, f"{d} {_MONTH_NAMES[m - 1]} {y} is not a real date")]
 
 
 def whole_from_text(name: str, text: str, top: int) -> int | FieldError:

@@ -358,7 +358,8 @@ def compute_plan(book: RegimenBook, req: PlanRequest, references: GrowthReferenc
                 notices.append(f"{regimen.drug[:1].upper()}{regimen.drug[1:]} is dosed on adjusted body "
                                "weight in obese children, which needs the age and sex: without them it is "
                                "dosed on the actual weight.")
-                used_weight = DosingWeight("actual", patient.weight_kg, None, None, ideal.text)
+                used_weight = DosingWeight("actual", patient.weight_kg, None, None,
+                                           f"{ideal.text}; actual weight used")
             elif regimen.dosing_weight == "adjusted" and ideal is not None:
                 used_weight = dosing_weight(patient.weight_kg, ideal, settings.adjusted_factor,
                                             settings.adjusted_above_percent)

@@ -230,6 +230,14 @@ class RegimenBook:
     #: Measuring devices, smallest capacity first.
     devices: tuple[Device, ...]
     settings: Settings
+    #: SHA-256 of the file's bytes, hexadecimal: any change of any byte changes it.
+    sha256: str
+
+    @property
+    def short_hash(self) -> str:
+        """The first 12 hexadecimal digits of `sha256`, printed on every
+        sheet, answer and check so a sheet can be traced to its file."""
+        return self.sha256[:12]
 
     @property
     def plan(self) -> PlanDefinition:

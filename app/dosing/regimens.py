@@ -18,6 +18,7 @@ plan is computed for the extreme patients the app accepts
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -567,7 +568,7 @@ def parse_regimens(content: bytes, file: str) -> RegimenBook:
     if rd.problems:
         raise RegimenFileError(rd.problems)
     book = RegimenBook(file, version, default_plan, MappingProxyType(plans), MappingProxyType(regimens),
-                       tuple(devices.values()), settings)
+                       tuple(devices.values()), settings, hashlib.sha256(content).hexdigest())
     for path, message in prove(book):
         rd.problem(path, message)
     if rd.problems:
