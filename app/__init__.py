@@ -2,7 +2,8 @@
 
 `create_app` loads and checks `regimens.toml` and the growth reference tables
 once, at start-up; a file with any fault stops start-up with the file, line
-and field at fault.
+and field at fault (an exception for callers; on the command line, only the
+fault's lines and exit status 1).
 """
 
 from __future__ import annotations
@@ -13,10 +14,15 @@ from typing import Any
 
 from flask import Flask
 
-from .clock import time_zone
-from .dosing import load_regimens
-from .dosing.growth_references import load_references
+from .clock import UnknownTimeZone, time_zone
+from .dosing import RegimenFileError, load_regimens
+from .dosing.growth_references import GrowthTableError, load_references
 from .version import __version__
+
+#: Faults in the files or settings that stop start-up. Each prints as clean
+#: lines (`file:line: field: message`); `flask run` and the production server
+#: (gunicorn.conf.py) print those lines alone and exit 1.
+START_UP_FAULTS = (RegimenFileError, GrowthTableError, UnknownTimeZone)
 
 DEFAULT_REGIMENS = Path(__file__).resolve().parent.parent / "regimens.toml"
 
@@ -37,11 +43,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
-    app.extensions["regimens"] = load_regimens(app.config["REGIMENS"])
-    app.extensions["growth"] = load_references()
-    app.extensions["time_zone"] = time_zone(app.config["TIMEZONE"])
 
     from . import api, assets, cli, errors, pages, review, security
+
+    try:
+        app.extensions["regimens"] = load_regimens(app.config["REGIMENS"])
+        app.extensions["growth"] = load_references()
+        app.extensions["time_zone"] = time_zone(app.config["TIMEZONE"])
+    except START_UP_FAULTS as fault:
+        cli.refuse_start_on_the_command_line(fault)
+        raise
 
     assets.install(app)
     security.install(app)

@@ -82,3 +82,19 @@ def table(plan: str, path: str | None) -> None:
     writer = csv.writer(click.get_text_stream("stdout"), lineterminator="\n")
     writer.writerow(COLUMNS)
     writer.writerows(dose_rows(book, book.plans[plan]))
+
+
+class StartRefused(click.ClickException):
+    """Start-up refused on the command line: shows the fault's own lines
+    (`file:line: field: message`) and nothing else, and exits 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(self.message, err=True)
+
+
+def refuse_start_on_the_command_line(fault: Exception) -> None:
+    """Under a command (`flask run`, `flask regimens ...`), raise `fault` as
+    `StartRefused`, so click prints its lines without a traceback; outside
+    one (tests, the production server), return and let the caller raise."""
+    if click.get_current_context(silent=True) is not None:
+        raise StartRefused(str(fault)) from fault

@@ -156,9 +156,10 @@ def bench_served(seconds: int, runs: int) -> None:
         print("served: skipped (needs wrk and gunicorn: apt-get install -y wrk)", flush=True)
         return
     port = _free_port()
+    # README's production command: gunicorn.conf.py in ROOT sets the workers.
     server = subprocess.Popen(
-        [gunicorn, "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-         "app:create_app()"], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        [gunicorn, "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
         deadline = time.time() + 30
         while True:
