@@ -566,13 +566,13 @@ def parse_regimens(content: bytes, file: str) -> RegimenBook:
     if default_plan is not None and default_plan not in plans and not rd.problems:
         rd.problem(("default_plan",), f"'{default_plan}' is not a [plans.<id>] table in this file")
     if rd.problems:
-        raise RegimenFileError(rd.problems)
+        raise RegimenFileError(list(dict.fromkeys(rd.problems)))
     book = RegimenBook(file, version, default_plan, MappingProxyType(plans), MappingProxyType(regimens),
                        tuple(devices.values()), settings, hashlib.sha256(content).hexdigest())
     for path, message in prove(book):
         rd.problem(path, message)
     if rd.problems:
-        raise RegimenFileError(rd.problems)
+        raise RegimenFileError(list(dict.fromkeys(rd.problems)))
     return book
 
 
