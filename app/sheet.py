@@ -185,9 +185,6 @@ def measure_text(rp: RegimenPlan, item: DoseItem) -> str:
             vials = " + ".join(f"{count} × {amount(size, unit)}" if count > 1 else amount(size, unit)
                                for size, count in measure.vials)
             text += f"; open vials {vials} ({amount(measure.left_over, unit)} left over)"
-    deviation = measure.deviation_percent
-    if deviation:
-        text += f", {'+' if deviation > 0 else '−'}{fmt.number(abs(deviation))}% from the calculated dose"
     return text
 
 
@@ -296,12 +293,12 @@ def _before(rp: RegimenPlan) -> tuple[str, ...]:
             said.append(f"infuse no faster than {fmt.amount(kidney.max_rate, 'mg/h')}")
         if said:
             text = "; ".join(said)
-            lines.append(printed(f"Kidney: {text[:1].upper()}{text[1:]}."))
+            lines.append(printed(f"{text[:1].upper()}{text[1:]}."))
     given = rp.administration
     if given and given.product:
         product = given.product.product
-        lines.append(f"Given as: {product.name}.")
-    return tuple(lines)
+        lines.append(f"Given as {product.name}.")
+    return (" ".join(lines),) if lines else ()
 
 
 def _after(rp: RegimenPlan) -> tuple[str, ...]:
