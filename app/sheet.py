@@ -297,7 +297,7 @@ def _before(rp: RegimenPlan) -> tuple[str, ...]:
     given = rp.administration
     if given and given.product:
         product = given.product.product
-        lines.append(f"Given as {product.name}.")
+        lines.append(printed(f"Given as {product.name}."))
     return (" ".join(lines),) if lines else ()
 
 
@@ -325,7 +325,7 @@ def _after(rp: RegimenPlan) -> tuple[str, ...]:
             text += (f"; {amount(total.amount, unit)} ÷ {amount(rp.basis_value, total.basis_unit)} = "
                      f"{amount(total.per_basis, f'{unit}/{total.basis_unit}')}")
         lines.append(printed(text + "."))
-    lines.extend(rp.regimen.notes)
+    lines.extend(printed(note) for note in rp.regimen.notes)
     return tuple(lines)
 
 

@@ -165,6 +165,14 @@ def test_sources_do_not_overlap_their_numbers(page, live_server, width):
     items = page.locator("footer.sources li").all()
     assert len(items) > 10
     boxes = [(li.locator(".n").bounding_box(), li.bounding_box()) for li in items]
+    if width == "print":
+        # On paper the sources run as text: no number may overlap another.
+        numbers = [number for number, _ in boxes]
+        for i, a in enumerate(numbers):
+            for b in numbers[i + 1:]:
+                assert (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                        or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+        return
     for i, (number, item) in enumerate(boxes):
         assert item["x"] <= number["x"] and number["x"] + number["width"] <= item["x"] + item["width"]
         for j, (_, other) in enumerate(boxes):
@@ -202,7 +210,8 @@ def test_growth_chart_printed_only_when_the_check_warns(page, live_server, artif
     page.screenshot(path=artifacts / "sheet-31kg-chart-390px.png", full_page=True)
     warned = pdf_pages(page, paper)
     (artifacts / f"sheet-31kg-{paper}.pdf").write_bytes(page.pdf(format=paper))
-    assert len(warned) <= 2
+    # With the chart the default plan takes a third page (closing note of issue 16).
+    assert len(warned) <= 3
     printed = " ".join(warned)
     assert "Growth chart" in printed and "Hollow point: the number read as 31 lb = 14.06 kg" in printed
 
