@@ -409,6 +409,7 @@ class PatientView(NamedTuple):
     bsa: str
     age_sex: str
     start: str
+    kidney: str | None
 
 
 def _as_measured(entered: Decimal, unit: str, used: Decimal, base: str,
@@ -436,10 +437,21 @@ def patient_view(plan: Plan) -> PatientView:
     p = plan.patient
     age = (age_text(p.age_years, p.age_months)
            if p.age_years is not None and p.age_months is not None else "age not given")
+    weight = _as_measured(p.weight_entered, p.weight_unit, p.weight_kg, "kg", TO_KG[p.weight_unit])
+    record = plan.weight_record
+    if record is not None:
+        weight = weight.replace("as measured", record.words, 1) if record.source == "measured" else \
+            weight.replace("as measured", f"as {record.words}", 1)
+    if p.corrected_text:
+        age = f"{age} (growth check at corrected age: {p.corrected_text})"
+    kidney = None
+    if plan.kidney is not None:
+        kidney = printed(plan.kidney.text)
     return PatientView(
-        weight=_as_measured(p.weight_entered, p.weight_unit, p.weight_kg, "kg", TO_KG[p.weight_unit]),
+        weight=weight,
         height=_as_measured(p.height_entered, p.height_unit, p.height_cm, "cm", TO_CM[p.height_unit]),
         bsa=f"{amount(p.bsa_m2, 'm2')} ({FORMULA_NAMES[p.bsa_formula]} formula, rounded to 0.01{NBSP}m²)",
         age_sex=f"{age}, {p.sex or 'sex not given'}",
         start=long_date(plan.start),
+        kidney=kidney,
     )
