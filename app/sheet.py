@@ -440,8 +440,7 @@ def patient_view(plan: Plan) -> PatientView:
     weight = _as_measured(p.weight_entered, p.weight_unit, p.weight_kg, "kg", TO_KG[p.weight_unit])
     record = plan.weight_record
     if record is not None:
-        weight = weight.replace("as measured", record.words, 1) if record.source == "measured" else \
-            weight.replace("as measured", f"as {record.words}", 1)
+        weight = f"{weight}; weight {record.words}"
     if p.corrected_text:
         age = f"{age} (growth check at corrected age: {p.corrected_text})"
     kidney = None

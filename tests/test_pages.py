@@ -261,7 +261,7 @@ def test_percentile_ordinals(value, z, expected):
 def test_sheet_typography(client):
     html = client.get("/sheet?" + CASE).get_data(as_text=True)
     assert "0.75\u00a0mg/kg/day × 14\u00a0kg = 10.5\u00a0mg/day, rounded to 11\u00a0mg" in html
-    assert 'id="weight-used">14\u00a0kg, as measured<' in html
+    assert 'id="weight-used">14\u00a0kg, as measured; weight measured on ' in html
     assert 'id="height-used">96\u00a0cm, as measured<' in html
     assert " x " not in text_of(client.get("/sheet?" + CASE))
     # The weekly methotrexate is one run of doses: a sentence, not a one-item list.
