@@ -11,7 +11,7 @@ Phases, and the dates of each, are laid out by `regimen_items`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -241,8 +241,12 @@ def regimen_items(regimen: Regimen, basis: Decimal, override: Decimal | None,
                 dates = every_days(anchor, phase.every_days, done + phase.count + 1)
             else:
                 dates = every_months(anchor, phase.every_months, done + phase.count + 1)
-            items.extend(DoseItem(d + timedelta(days=k), None, dose, exact, capped, amount, index, 1)
-                         for d in dates[done:-1] for k in range(phase.split_days))
+            make = DoseItem._make
+            if phase.split_days == 1:
+                items.extend(make((d, None, dose, exact, capped, amount, index, 1)) for d in dates[done:-1])
+            else:
+                items.extend(make((d + timedelta(days=k), None, dose, exact, capped, amount, index, 1))
+                             for d in dates[done:-1] for k in range(phase.split_days))
             done += phase.count
             day = dates[-1]
         else:
@@ -261,12 +265,10 @@ def regimen_start(entry: PlanEntry, plan_start: date, start_dates: Mapping[str, 
     return chosen if chosen is not None else plan_start + timedelta(days=entry.start_day - 1)
 
 
-def rounds_to_nothing(rp: RegimenPlan) -> FieldError | None:
+def rounds_to_nothing(rp: RegimenPlan) -> FieldError:
     """The refusal of a regimen whose dose rounds to zero for this patient."""
     r = rp.regimen
-    zero = next((i for i in rp.items if i.amount == 0), None)
-    if zero is None:
-        return None
+    zero = next(i for i in rp.items if i.amount == 0)
     phase = r.phases[zero.phase]
     return FieldError(
         "regimens",
@@ -381,11 +383,10 @@ def compute_plan(book: RegimenBook, req: PlanRequest, references: GrowthReferenc
         first = regimen_start(entry, req.start, req.start_dates)
         scale = None if outcome is None or outcome.percent is None else outcome.percent / 100
         items = regimen_items(regimen, basis, req.overrides.get(entry.id), first, scale)
-        result = RegimenPlan(entry.id, regimen, basis, entry.id in req.overrides, first, items,
-                             dosing_weight=used_weight, kidney=outcome)
-        zero = rounds_to_nothing(result)
-        if zero is not None:
-            errors.append(zero)
+        if 0 in [i.amount for i in items]:
+            errors.append(rounds_to_nothing(RegimenPlan(entry.id, regimen, basis, entry.id in req.overrides,
+                                                        first, items, dosing_weight=used_weight,
+                                                        kidney=outcome)))
             continue
         max_rate = None
         if outcome is not None and outcome.max_rate is not None:
@@ -396,7 +397,8 @@ def compute_plan(book: RegimenBook, req: PlanRequest, references: GrowthReferenc
         if isinstance(given, FieldError):
             errors.append(given)
             continue
-        results.append(replace(result, administration=given))
+        results.append(RegimenPlan(entry.id, regimen, basis, entry.id in req.overrides, first, items, given,
+                                   used_weight, outcome))
     if errors:
         raise InvalidInput(errors, growth)
     return Plan(definition, patient, req.start, tuple(results), growth,
