@@ -17,7 +17,7 @@ import pint
 from .errors import FileProblem
 from .rounding import plain
 from .toml_source import NotPlainNumber, TomlDocument
-from .units import ureg
+from .units import Quantity, magnitude_in, ureg
 
 MAX_TEXT = 400
 #: A number in the file: digits with at most one point, as typed input.
@@ -122,3 +122,25 @@ def read_quantity(rd: FieldReader, data: Any, path: tuple[str, ...]) -> WrittenQ
 def describe(dimensionality: Any) -> str:
     return str(dimensionality) if dimensionality else "a plain number"
 
+
+def read_sizes(rd: FieldReader, data: Any, path: tuple[str, ...], dimension: Any, target: str,
+               what: str) -> tuple[Decimal, ...] | None:
+    """A {sizes, unit, source} table (vial masses, bag volumes): the sizes
+    in `target`, smallest first; `what` names them in messages ("vial
+    sizes, the mass in each vial, such as g")."""
+    table = rd.table(data, path, {"sizes", "unit", "source"})
+    if table is None:
+        return None
+    unit = rd.unit(table, (*path, "unit"))
+    rd.text(table, (*path, "source"))
+    sizes = table.get("sizes")
+    if not isinstance(sizes, list) or not sizes:
+        rd.problem((*path, "sizes"), f"must be a list of {what.split(',')[0]}, such as [10, 20]")
+        return None
+    read = [rd.number({"sizes": s}, (*path, "sizes")) for s in sizes]
+    if unit is None or None in read:
+        return None
+    if unit.dimensionality != dimension:
+        rd.problem((*path, "unit"), f"must be {what}")
+        return None
+    return tuple(sorted(magnitude_in(Quantity(s, unit), target) for s in read))

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from typing import Any, NamedTuple
 
-from .file_fields import FieldReader, read_quantity
+from .file_fields import FieldReader, read_quantity, read_sizes
 from .rounding import floor_to, half_up
 from .units import MASS, TIME, VOLUME, Quantity, magnitude_in
 
@@ -182,7 +182,7 @@ def read_infusion(rd: FieldReader, data: Any, path: tuple[str, ...], amount_unit
             return None
     bags: tuple[Decimal, ...] = ()
     if "bags" in table:
-        bags = _read_bags(rd, table["bags"], (*path, "bags"))
+        bags = read_sizes(rd, table["bags"], (*path, "bags"), VOLUME, "mL", "bag sizes, volumes such as mL")
         if bags is None:
             return None
     concentrations = {}
@@ -258,25 +258,6 @@ def _read_rate_steps(rd: FieldReader, table: dict, path: tuple[str, ...], amount
                    "the last step runs until the infusion ends: leave out its minutes")
         return None
     return tuple(steps), str(table["rate_unit"]).strip()
-
-
-def _read_bags(rd: FieldReader, data: Any, path: tuple[str, ...]) -> tuple[Decimal, ...] | None:
-    table = rd.table(data, path, {"sizes", "unit", "source"})
-    if table is None:
-        return None
-    unit = rd.unit(table, (*path, "unit"))
-    rd.text(table, (*path, "source"))
-    sizes = table.get("sizes")
-    if not isinstance(sizes, list) or not sizes:
-        rd.problem((*path, "sizes"), "must be a list of bag volumes, such as [50, 100]")
-        return None
-    read = [rd.number({"sizes": s}, (*path, "sizes")) for s in sizes]
-    if unit is None or None in read:
-        return None
-    if unit.dimensionality != VOLUME:
-        rd.problem((*path, "unit"), "bag sizes are volumes, such as mL")
-        return None
-    return tuple(sorted(magnitude_in(Quantity(s, unit), "mL") for s in read))
 
 
 def _read_hydration(rd: FieldReader, data: Any, path: tuple[str, ...]) -> Hydration | None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from .file_fields import FieldReader, read_quantity
+from .file_fields import FieldReader, read_quantity, read_sizes
 from .units import MASS, VOLUME, Quantity, magnitude_in
 
 Form = Literal["liquid", "tablet"]
@@ -143,23 +143,8 @@ def read_products(rd: FieldReader, data: Any) -> dict[str, Product]:
 def _read_vials(rd: FieldReader, table: dict, path: tuple[str, ...]) -> tuple[Decimal, ...] | None:
     if "vials" not in table:
         return ()
-    v_path = (*path, "vials")
-    vials = rd.table(table["vials"], v_path, {"sizes", "unit", "source"})
-    if vials is None:
-        return None
-    unit = rd.unit(vials, (*v_path, "unit"))
-    rd.text(vials, (*v_path, "source"))
-    sizes = vials.get("sizes")
-    if not isinstance(sizes, list) or not sizes:
-        rd.problem((*v_path, "sizes"), "must be a list of vial sizes, such as [2.5, 5, 10]")
-        return None
-    read = [rd.number({"sizes": s}, (*v_path, "sizes")) for s in sizes]
-    if unit is None or None in read:
-        return None
-    if unit.dimensionality != MASS:
-        rd.problem((*v_path, "unit"), "vial sizes are the mass in each vial, such as g or mg")
-        return None
-    return tuple(sorted(magnitude_in(Quantity(s, unit), "mg") for s in read))
+    return read_sizes(rd, table["vials"], (*path, "vials"), MASS, "mg",
+                      "vial sizes, the mass in each vial, such as g or mg")
 
 
 def product_use(product: Product, amount_unit: str) -> ProductUse:
