@@ -91,3 +91,26 @@ def test_table_csv_reads_back_as_numbers(app):
     ivig = next(r for r in rows if r["regimen"] == "ivig" and r["weight_kg"] == "50")
     assert (float(ivig["exact"]), float(ivig["amount"]), ivig["capped"]) == (100, 70, "yes")
     assert all("," not in r["amount"] for r in rows)
+
+
+def test_review_page_lists_every_regimen_with_its_sources(client, book):
+    html = client.get("/regimens").get_data(as_text=True)
+    assert book.sha256 in html and book.version in html
+    for plan in book.plans.values():
+        assert f"Plan <code>{plan.id}</code>" in html
+        for entry in plan.entries:
+            assert f'id="rev-{plan.id}-{entry.id}"' in html
+            for source in entry.regimen.sources:
+                assert f"<li>{source}</li>".replace("&", "&amp;") in html.replace("&#39;", "'")
+
+
+def test_review_chart_marks_where_the_cap_takes_over(app, tmp_path):
+    # 2 g/kg with a 70 g cap: reached at 70 ÷ 2 = 35 kg; with 60 g, at 30 kg.
+    html = app.test_client().get("/regimens").get_data(as_text=True)
+    assert "cap 70 g reached at 35 kg" in html
+    from app import create_app
+
+    path = write(tmp_path, "regimens.toml", edited('value = 70, unit = "g"', 'value = 60, unit = "g"'))
+    other = create_app({"TESTING": True, "REGIMENS": path}).test_client().get("/regimens")
+    other = other.get_data(as_text=True)
+    assert "cap 60 g reached at 30 kg" in other and "cap 70 g reached at 35 kg" not in other
