@@ -82,12 +82,13 @@ def dosing_weight(weight_kg: Decimal, height_cm: Decimal, years: int | None, mon
 
 def expected_amounts(rid: str, weight_kg: Decimal, bsa_m2: Decimal,
                      override: Decimal | None = None, plan: str = "jdm_calcinosis",
-                     dosing_kg: Decimal | None = None) -> list[Decimal]:
+                     dosing_kg: Decimal | None = None, share: Decimal | None = None) -> list[Decimal]:
     """The amount of each phase of regimen `rid` of `plan`, in order;
-    `dosing_kg` is the dosing weight of a regimen dosed on adjusted weight."""
+    `dosing_kg` is the dosing weight of a regimen dosed on adjusted weight,
+    `share` a kidney rule's part of the exact dose."""
     phases, basis, _, _ = PLANS[plan][rid]
     value = {"weight": weight_kg, "adjusted": dosing_kg or weight_kg, "bsa": bsa_m2, "fixed": D(1)}[basis]
-    return [amount(override if override is not None else dose, value, cap, step)
+    return [amount((override if override is not None else dose) * (share or 1), value, cap, step)
             for dose, cap, step in phases]
 
 
@@ -138,3 +139,27 @@ def weight_for_age_z(years: int, months: int, sex: str, weight_kg: Decimal) -> t
     name, agemos = ("WHO 2006", str(age)) if age < 24 else ("CDC 2000", f"{age}.5")
     L, M, S = WEIGHT_ROWS[name, sex, agemos]
     return name, ((float(weight_kg) / M) ** L - 1) / (L * S)
+
+
+def egfr(creatinine: Decimal, unit: str, height_cm: Decimal, years: int | None, months: int | None,
+         sex: str | None) -> Decimal | None:
+    """CKiD U25 (section G): creatinine in mg/dL (µmol/L ÷ 88.4) to 0.01, K to 0.001, eGFR to 0.1;
+    None where the formula does not apply (no age or sex, or outside 1 to 25 years)."""
+    scr = to_step(creatinine / D("88.4") if unit == "umol/L" else creatinine, D("0.01"))
+    if years is None or months is None or sex is None or scr <= 0:
+        return None
+    age = years + months / 12
+    if not 1 <= age <= 25:
+        return None
+    young, teen, adult = {"male": (39.0, 1.045, 50.8), "female": (36.1, 1.023, 41.4)}[sex]
+    k = young * 1.008 ** (age - 12) if age < 12 else young * teen ** (age - 12) if age < 18 else adult
+    k = to_step(D(repr(k)), D("0.001"))
+    return to_step(k * height_cm / 100 / scr, D("0.1"))
+
+
+#: Methotrexate's kidney rules (R5): below 10 withheld; 10 to below 20, half the exact dose.
+def methotrexate_share(value: Decimal | None) -> Decimal | None:
+    """The share of the exact methotrexate dose at eGFR `value`; None when withheld."""
+    if value is not None and value < 10:
+        return None
+    return D("0.5") if value is not None and value < 20 else D(1)

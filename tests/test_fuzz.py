@@ -20,7 +20,9 @@ from oracle import (
     TO_KG,
     bsa_float,
     dosing_weight,
+    egfr,
     expected_amounts,
+    methotrexate_share,
     mosteller,
     to_step,
     weight_for_age_z,
@@ -87,13 +89,14 @@ plausible_bodies = st.builds(
         "sex": st.sampled_from(["female", "male"]), "confirm_implausible": st.booleans()}))
 
 
-def _plan_body(plan, w, h, start, formula, chosen, overrides, firsts, patient):
+def _plan_body(plan, w, h, start, formula, chosen, overrides, firsts, patient, kidney):
     body = {"plan": plan, "weight": {"value": float(w[0]), "unit": w[1]},
             "height": {"value": float(h[0]), "unit": h[1]}, "start_date": start, "bsa_formula": formula,
             "regimens": chosen, **patient}
     if plan == "jdm_calcinosis":
         body["overrides"] = {k: {"dose": float(v)} for k, v in overrides.items() if k in chosen}
     body["start_dates"] = {k: v for k, v in firsts.items() if k in chosen}
+    body.update(kidney)
     return body
 
 
@@ -104,7 +107,14 @@ plan_bodies = st.sampled_from(list(PLANS)).flatmap(lambda plan: st.builds(
     st.fixed_dictionaries({}, optional={rid: starts for rid in PLANS[plan]}),
     st.fixed_dictionaries({}, optional={
         "age": st.fixed_dictionaries({"years": st.integers(0, 22), "months": st.integers(0, 11)}),
-        "sex": st.sampled_from(["female", "male"]), "confirm_implausible": st.booleans()})))
+        "sex": st.sampled_from(["female", "male"]), "confirm_implausible": st.booleans()}),
+    st.fixed_dictionaries({}, optional={
+        "creatinine": st.one_of(
+            st.fixed_dictionaries({"value": st.decimals(min_value=D("0.1"), max_value=D(8), places=2)
+                                   .map(float), "unit": st.just("mg/dL")}),
+            st.fixed_dictionaries({"value": st.integers(10, 700), "unit": st.just("umol/L")})),
+        "gestational_age": st.fixed_dictionaries({"weeks": st.integers(22, 44), "days": st.integers(0, 6)}),
+    })))
 plausible_queries = st.builds(
     lambda w, h, start, formula, chosen, overrides: [
         ("weight", str(w[0])), ("weight_unit", w[1]), ("height", str(h[0])), ("height_unit", h[1]),
@@ -202,11 +212,16 @@ def check_api(client, body):
     assert data["plan"]["id"] == plan
     age = body.get("age") or {}
     dosing_kg = dosing_weight(weight, height, age.get("years"), age.get("months"), body.get("sex"))
+    kidney = None
+    if "creatinine" in body:
+        kidney = egfr(D(repr(body["creatinine"]["value"])), body["creatinine"]["unit"], height,
+                      age.get("years"), age.get("months"), body.get("sex"))
+        assert data["kidney"]["egfr"] == float(kidney)
     for regimen in data["regimens"]:
         rid = regimen["id"]
         override = overrides.get(rid, {}).get("dose")
         expected = expected_amounts(rid, weight, bsa, None if override is None else D(repr(override)), plan,
-                                    dosing_kg)
+                                    dosing_kg, methotrexate_share(kidney) if rid == "methotrexate" else None)
         _, _, count, offset = PLANS[plan][rid]
         items = regimen["items"]
         assert len(items) == count
