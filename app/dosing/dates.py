@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from functools import lru_cache
 
 _MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -22,12 +23,15 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, start.day if start.day <= last_day else last_day)
 
 
+@lru_cache(maxsize=1024)
 def every_months(start: date, months: int, count: int) -> tuple[date, ...]:
-    """`count` dates, `months` calendar months apart, counted from `start`."""
+    """`count` dates, `months` calendar months apart, counted from `start`
+    (cached: most requests start today)."""
     return tuple(add_months(start, months * n) for n in range(count))
 
 
+@lru_cache(maxsize=1024)
 def every_days(start: date, days: int, count: int) -> tuple[date, ...]:
-    """`count` dates, exactly `days` days apart, from `start`."""
+    """`count` dates, exactly `days` days apart, from `start` (cached)."""
     first = start.toordinal()
     return tuple(date.fromordinal(first + days * n) for n in range(count))
