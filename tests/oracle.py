@@ -163,3 +163,13 @@ def methotrexate_share(value: Decimal | None) -> Decimal | None:
     if value is not None and value < 10:
         return None
     return D("0.5") if value is not None and value < 20 else D(1)
+
+
+def corrected_months(months: int, gestation: dict | None) -> int:
+    """Section I: before 37 weeks, chronological age - (40 weeks - gestation), until 12 months
+    (born at 32 to 36 weeks) or 24 months (before 32), in completed 30.4375-day months."""
+    if not gestation or gestation["weeks"] >= 37 or months >= (24 if gestation["weeks"] < 32 else 12):
+        return months
+    month = D("365.25") / 12
+    days = months * month - (280 - 7 * gestation["weeks"] - gestation["days"])
+    return int((days / month).to_integral_value(rounding=ROUND_FLOOR))

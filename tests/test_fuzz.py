@@ -19,6 +19,7 @@ from oracle import (
     TO_CM,
     TO_KG,
     bsa_float,
+    corrected_months,
     dosing_weight,
     egfr,
     expected_amounts,
@@ -198,8 +199,12 @@ def check_api(client, body):
     assert abs(float(bsa) - bsa_float(patient["bsa_formula"], height, weight)) <= 0.00501
     growth = data["growth"]
     expected_growth = None
-    if "age" in body and "sex" in body:
-        expected_growth = weight_for_age_z(body["age"]["years"], body["age"]["months"], body["sex"], weight)
+    used = None
+    if "age" in body:
+        chronological = 12 * body["age"]["years"] + body["age"]["months"]
+        used = corrected_months(chronological, body.get("gestational_age"))
+    if used is not None and used >= 0 and "sex" in body:
+        expected_growth = weight_for_age_z(*divmod(used, 12), body["sex"], weight)
     if expected_growth is None:
         assert growth is None and data["warnings"][0]["code"] == "growth_check_not_done"
     else:
@@ -211,7 +216,8 @@ def check_api(client, body):
     plan = body.get("plan", "jdm_calcinosis")
     assert data["plan"]["id"] == plan
     age = body.get("age") or {}
-    dosing_kg = dosing_weight(weight, height, age.get("years"), age.get("months"), body.get("sex"))
+    years_used, months_used = divmod(used, 12) if used is not None and used >= 0 else (None, None)
+    dosing_kg = dosing_weight(weight, height, years_used, months_used, body.get("sex"))
     kidney = None
     if "creatinine" in body:
         kidney = egfr(D(repr(body["creatinine"]["value"])), body["creatinine"]["unit"], height,
