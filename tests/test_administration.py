@@ -94,7 +94,7 @@ def test_override_pushes_cyclophosphamide_past_its_threshold(book):
         22, "50 mL syringe", 440)
     assert (cyc.cumulative.amount, cyc.cumulative.per_basis, cyc.cumulative.reaches_threshold) == (
         2640, 4328, True)
-    assert any("4,328 mg/m²" in w and "4000 mg/m2" in w for w in cyc.warnings)
+    assert any("4,328 mg/m²" in w and "4,000 mg/m²" in w for w in cyc.warnings)
 
 
 def test_already_given_is_added_to_the_cumulative_dose(book):
@@ -234,3 +234,14 @@ def test_a_split_longer_than_the_interval_is_refused(tmp_path):
     text = edited("every_days = 7, count = 52,", "every_days = 7, count = 52, split_days = 8,")
     problems, _ = problems_for(tmp_path, text)
     assert [p.field for p in problems] == ["regimens.methotrexate.schedule.split_days"]
+
+
+def test_nih_cyclophosphamide_course_past_its_threshold(book):
+    # 650 mg ÷ 20 mg/mL = 32.5 mL -> 33 mL in a 50 mL syringe = 660 mg; 980 mg = 49 mL.
+    # 660 + 5 x 980 = 5,560 mg ÷ 1.3 m² = 4,276.9 -> 4,277 mg/m², past 4,000 mg/m².
+    result = compute_plan(book, PlanRequest(D(40), "kg", D("152.1"), "cm", START, plan="lupus_nephritis_nih",
+                                            regimens=("cyclophosphamide",)), REFERENCES)
+    cyc = result.regimens[0].administration
+    assert [(m.volume, m.measured) for m in cyc.measures] == [(33, 660), (49, 980)]
+    assert (cyc.cumulative.amount, cyc.cumulative.per_basis, cyc.cumulative.reaches_threshold) == (
+        5560, 4277, True)

@@ -29,6 +29,7 @@ from typing import Any
 
 import pint
 
+from . import formatting
 from .errors import FileProblem, RegimenFileError
 from .file_fields import FieldReader, WrittenQuantity, describe, read_quantity
 from .infusions import read_infusion
@@ -231,7 +232,7 @@ class _RegimenReader:
                 self.cite(threshold.source)
                 fields["cumulative_threshold"] = magnitude_in(
                     Quantity(threshold.value, threshold.unit), f"{amount_unit}/{per}")
-                fields["cumulative_threshold_text"] = f"{threshold.value} {threshold.text}"
+                fields["cumulative_threshold_text"] = formatting.amount(threshold.value, threshold.text)
         if "dosing_weight" in table:
             d_path = (*path, "dosing_weight")
             chosen = rd.table(table["dosing_weight"], d_path, {"weight", "source"})
