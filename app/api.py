@@ -217,6 +217,18 @@ class _Fields:
             return None
         return value
 
+    def whole_pair(self, data: dict, key: str, names: tuple[str, str]) -> tuple[int | None, int | None]:
+        """An optional object of two whole numbers, such as age {"years", "months"}."""
+        raw = data.get(key)
+        if key not in data:
+            return None, None
+        if not isinstance(raw, dict) or set(raw) != set(names):
+            self.fail(key, f'must be an object {{"{names[0]}": whole number, "{names[1]}": whole number}}')
+            return None, None
+        values = (self.number(raw[name], f"{key}.{name}", whole=True) for name in names)
+        first, second = (None if v is None else int(v) for v in values)
+        return first, second
+
     def per_regimen(self, data: dict, key: str, shape: str) -> dict[str, Any]:
         """An object keyed by regimen id, or {} with an error."""
         value = data.get(key, {})
@@ -318,26 +330,8 @@ def parse_body(raw: bytes) -> tuple[PlanRequest | None, list[FieldError]]:
             if "measured_on" in raw:
                 creatinine_on = f.date(raw["measured_on"], "creatinine.measured_on")
     egfr_formula = f.text(data, "egfr_formula", "ckid_u25")
-    gestation_weeks = gestation_days = None
-    if "gestational_age" in data:
-        raw = data["gestational_age"]
-        if not isinstance(raw, dict) or set(raw) != {"weeks", "days"}:
-            f.fail("gestational_age", 'must be an object {"weeks": whole number, "days": whole number}')
-        else:
-            weeks = f.number(raw["weeks"], "gestational_age.weeks", whole=True)
-            days = f.number(raw["days"], "gestational_age.days", whole=True)
-            gestation_weeks = None if weeks is None else int(weeks)
-            gestation_days = None if days is None else int(days)
-    age_years = age_months = None
-    if "age" in data:
-        age = data["age"]
-        if not isinstance(age, dict) or set(age) != {"years", "months"}:
-            f.fail("age", 'must be an object {"years": whole number, "months": whole number}')
-        else:
-            years = f.number(age["years"], "age.years", whole=True)
-            months = f.number(age["months"], "age.months", whole=True)
-            age_years = None if years is None else int(years)
-            age_months = None if months is None else int(months)
+    gestation_weeks, gestation_days = f.whole_pair(data, "gestational_age", ("weeks", "days"))
+    age_years, age_months = f.whole_pair(data, "age", ("years", "months"))
     sex = f.text(data, "sex", None)
     confirm = data.get("confirm_implausible", False)
     if not isinstance(confirm, bool):
