@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from .dosing import formatting as fmt
 from .dosing.bsa import FORMULA_NAMES
-from .dosing.plan import DoseItem, Plan, RegimenPlan
+from .dosing.plan import DoseItem, PhaseDoses, Plan, RegimenPlan
 from .dosing.regimen_model import BASIS_WORDS
 from .dosing.units import TO_CM, TO_KG
 
@@ -106,7 +106,7 @@ class RegimenView(NamedTuple):
     after: tuple[str, ...]
 
 
-def _until(item: DoseItem) -> str:
+def _until(item: DoseItem | PhaseDoses) -> str:
     return long_date(item.until) if item.until else "continuing (until changed)"
 
 
@@ -151,17 +151,17 @@ def _how_often(rp: RegimenPlan, item: DoseItem) -> str:
     return text
 
 
-def _given(rp: RegimenPlan, item: DoseItem) -> str:
+def _given(rp: RegimenPlan, item: DoseItem | PhaseDoses) -> str:
     return amount(item.amount, rp.regimen.amount_unit) + (" (cap)" if item.capped else "")
 
 
-def _per_dose(rp: RegimenPlan, item: DoseItem) -> str:
+def _per_dose(rp: RegimenPlan, item: DoseItem | PhaseDoses) -> str:
     """A phase's dose: "400 mg every 6 hours (1,600 mg a day)"."""
     return f"{amount(item.amount, rp.regimen.amount_unit)} {_how_often(rp, item)}" + \
         (" (cap)" if item.capped else "")
 
 
-def measure_text(rp: RegimenPlan, item: DoseItem) -> str:
+def measure_text(rp: RegimenPlan, item: DoseItem | PhaseDoses) -> str:
     """How a dose is measured, the trail continued from the amount:
     "28 mg ÷ 3 mg/mL = 9.33 mL; measure 9.4 mL in a 10 mL syringe (28.2 mg)"."""
     given = rp.administration
@@ -193,7 +193,7 @@ def _hours(minutes: int) -> str:
     return f"{hours}{NBSP}h {rest}{NBSP}min" if hours else f"{rest}{NBSP}min"
 
 
-def infusion_lines(rp: RegimenPlan, item: DoseItem) -> tuple[str, ...]:
+def infusion_lines(rp: RegimenPlan, item: DoseItem | PhaseDoses) -> tuple[str, ...]:
     """The pump settings of one dose: hydration, dilution, each rate with
     its minutes and volume, and the total time."""
     given = rp.administration
@@ -220,7 +220,7 @@ def infusion_lines(rp: RegimenPlan, item: DoseItem) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def item_measured(rp: RegimenPlan, item: DoseItem) -> Decimal:
+def item_measured(rp: RegimenPlan, item: DoseItem | PhaseDoses) -> Decimal:
     measure = rp.administration.measure_of(item) if rp.administration else None
     return item.amount if measure is None else measure.measured
 
@@ -228,26 +228,19 @@ def item_measured(rp: RegimenPlan, item: DoseItem) -> Decimal:
 def _phase_rows(rp: RegimenPlan) -> tuple[PhaseRow, ...]:
     """One row per phase (a daily run), or per dose of a phased course; the
     calculations made printable together (one pass of `printed`)."""
-    rows = rp.items if rp.regimen.phases[0].is_course is False else _first_of_each_phase(rp)
+    rows = rp.phase_doses
     calculations = printed("\n".join(rp.calculation(item) for item in rows)).split("\n")
     result = []
     for n, (item, calculation) in enumerate(zip(rows, calculations, strict=True), start=1):
         phase = rp.regimen.phases[item.phase]
         if phase.is_course:
-            dates = [i.date for i in rp.items if i.phase == item.phase]
+            dates = item.dates
             start, until = long_date(dates[0]), (long_date(dates[-1]) if len(dates) > 1 else "")
             dose = f"{_per_dose(rp, item)}, {len(dates)} dose{'s' if len(dates) > 1 else ''}"
         else:
             start, until, dose = long_date(item.date), _until(item), _per_dose(rp, item)
         result.append(PhaseRow(n, start, until, calculation, dose, measure_text(rp, item), item.capped))
     return tuple(result)
-
-
-def _first_of_each_phase(rp: RegimenPlan) -> tuple[DoseItem, ...]:
-    firsts: dict[int, DoseItem] = {}
-    for item in rp.items:
-        firsts.setdefault(item.phase, item)
-    return tuple(firsts.values())
 
 
 def _title(drug: str) -> str:
@@ -312,7 +305,7 @@ def _after(rp: RegimenPlan) -> tuple[str, ...]:
             lines.append(printed(f"Measure: {measured}."))
         lines.extend(printed(line) for line in infusion_lines(rp, first))
     elif rp.administration:
-        for item in _first_of_each_phase(rp):
+        for item in rp.phase_doses:
             lines.extend(printed(f"Phase {item.phase + 1}: {line}") for line in infusion_lines(rp, item))
     given = rp.administration
     total = given.cumulative if given else None

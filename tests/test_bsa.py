@@ -4,8 +4,11 @@ with each published formula; the float values below are to 4 decimals)."""
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from app.dosing.bsa import FORMULAS, body_surface_area
+from app.dosing.bsa import BSA_STEP, FORMULAS, FULL_DIGITS, QUICK_DIGITS, QUICK_MARGIN, body_surface_area
+from app.dosing.rounding import half_up
 
 D = Decimal
 
@@ -46,3 +49,33 @@ def test_mosteller_is_exact_for_a_perfect_square():
 def test_bsa_rounds_half_up_to_hundredths():
     # 0.625 m² exactly: 3600 x 0.625² = 1406.25 = 112.5 cm x 12.5 kg.
     assert body_surface_area("mosteller", D("112.5"), D("12.5")) == D("0.63")
+
+
+# Within 1E-7 m² of a rounding boundary, where the quick 12-digit value
+# cannot decide and the 28-digit value is used. The BSA by a double-precision
+# calculator (each formula as published) and the rounded value:
+NEAR_A_BOUNDARY = [
+    ("dubois", "150", "71.23", "1.664999999918417", "1.66"),
+    ("dubois", "130.9", "101.71", "1.7549999987449398", "1.75"),
+    ("haycock", "67.2", "72.21", "1.2849999998836379", "1.28"),
+    ("haycock", "190.3", "84.68", "2.1150000019296558", "2.12"),
+    ("gehan_george", "185.3", "87.08", "2.124999999588838", "2.12"),
+    ("gehan_george", "65", "35.88", "0.8650000001687941", "0.87"),
+]
+
+
+@pytest.mark.parametrize("formula,height,weight,calculator,rounded", NEAR_A_BOUNDARY)
+def test_a_value_next_to_a_rounding_boundary_rounds_as_its_full_value(formula, height, weight, calculator,
+                                                                      rounded):
+    quick = FORMULAS[formula](D(height), D(weight), QUICK_DIGITS)
+    assert abs(quick % BSA_STEP - BSA_STEP / 2) <= QUICK_MARGIN  # the quick value does not decide
+    assert abs(FORMULAS[formula](D(height), D(weight), FULL_DIGITS) - D(calculator)) < D("1E-15")
+    assert body_surface_area(formula, D(height), D(weight)) == D(rounded)
+
+
+@given(formula=st.sampled_from(sorted(FORMULAS)),
+       height=st.integers(min_value=300, max_value=2500).map(lambda h: D(h) / 10),
+       weight=st.integers(min_value=30, max_value=25000).map(lambda w: D(w) / 100))
+def test_the_rounded_bsa_is_that_of_the_28_digit_value(formula, height, weight):
+    assert body_surface_area(formula, height, weight) == half_up(FORMULAS[formula](height, weight, 28),
+                                                                 BSA_STEP)

@@ -1,6 +1,8 @@
 """Half-up rounding in decimal, including cases binary floats get wrong."""
 
+import math
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -57,3 +59,19 @@ def test_amount_never_exceeds_cap_and_is_within_half_an_increment(exact, cap, st
     else:
         assert 0 <= target - amount < step
     assert amount % step == 0
+
+
+any_increment = st.sampled_from([D("0.000001"), D("0.001"), D("0.01"), D("0.1"), D("0.10"), D("1"), D("1.0"),
+                                 D("10"), D("1E+1"), D("1000"), D("0.5"), D("0.25"), D("2.5"), D("0.2")])
+
+
+@given(value=st.decimals(min_value=D(0), max_value=D(10_000_000), places=6), step=any_increment)
+def test_rounding_matches_whole_steps_counted_with_fractions(value, step):
+    # The reference counts whole increments with exact rational arithmetic:
+    # half-up is floor(value / step + 1/2) steps, floor is floor(value / step).
+    steps = Fraction(value) / Fraction(step)
+    up = math.floor(steps + Fraction(1, 2)) * Fraction(step)
+    down = math.floor(steps) * Fraction(step)
+    for rounded, expected in ((half_up(value, step), up), (floor_to(value, step), down)):
+        assert Fraction(rounded) == expected
+        assert "E" not in str(rounded) and str(rounded) == str(plain(rounded))

@@ -21,14 +21,15 @@ from .products import Device, ProductUse
 from .regimen_model import Regimen
 
 if TYPE_CHECKING:
-    from .plan import DoseItem
+    from .plan import DoseItem, PhaseDoses
 
 
 @dataclass(frozen=True)
 class Administration:
     """How a regimen's doses are given. Every dose of a phase is the same
     amount, so `measures` and `infusions` hold one entry per phase (None
-    where there is no product or no infusion); `of(item)` finds a dose's."""
+    where there is no product or no infusion); `measure_of` and
+    `infusion_of` find a dose's, or a phase's."""
 
     product: ProductUse | None
     measures: tuple[Measure | None, ...]
@@ -36,28 +37,18 @@ class Administration:
     cumulative: Cumulative | None
     warnings: tuple[str, ...]
 
-    def measure_of(self, item: DoseItem) -> Measure | None:
+    def measure_of(self, item: DoseItem | PhaseDoses) -> Measure | None:
         return self.measures[item.phase]
 
-    def infusion_of(self, item: DoseItem) -> Infusion | None:
+    def infusion_of(self, item: DoseItem | PhaseDoses) -> Infusion | None:
         return self.infusions[item.phase]
 
 
-def _first_of_each_phase(items: tuple[DoseItem, ...], phases: int) -> list[DoseItem]:
-    firsts: list[DoseItem] = []
-    for item in items:
-        if item.phase == len(firsts):
-            firsts.append(item)
-            if len(firsts) == phases:
-                break
-    return firsts
-
-
-def administer(regimen: Regimen, regimen_id: str, items: tuple[DoseItem, ...], product_id: str | None,
+def administer(regimen: Regimen, regimen_id: str, doses: tuple[PhaseDoses, ...], product_id: str | None,
                already_given: Decimal | None, devices: tuple[Device, ...], basis: Decimal,
                weight_kg: Decimal, bsa_m2: Decimal,
                max_rate: Decimal | None = None) -> Administration | FieldError:
-    """Measure, infuse and total the dose `items` of `regimen`, or the
+    """Measure, infuse and total the `doses` of each phase of `regimen`, or the
     refusal of a dose that cannot be measured; `max_rate` (amount units per
     hour, from a kidney rule) lowers the infusion's own maximum."""
     use = regimen.product(product_id)
@@ -65,7 +56,7 @@ def administer(regimen: Regimen, regimen_id: str, items: tuple[DoseItem, ...], p
     warnings: list[str] = []
     measures: list[Measure | None] = []
     infusions: list[Infusion | None] = []
-    for item in _first_of_each_phase(items, len(regimen.phases)):
+    for item in doses:
         phase = regimen.phases[item.phase]
         taken = infused = None
         if use is not None:
@@ -89,7 +80,7 @@ def administer(regimen: Regimen, regimen_id: str, items: tuple[DoseItem, ...], p
                 warnings.extend(f"{regimen.drug}: {w}" for w in infused.warnings)
         measures.append(taken)
         infusions.append(infused)
-    total = _cumulative(regimen, items, measures, already_given or Decimal(0), basis)
+    total = _cumulative(regimen, doses, measures, already_given or Decimal(0), basis)
     if total is not None and total.reaches_threshold:
         warnings.append(
             f"{regimen.drug}: the cumulative dose reaches "
@@ -98,16 +89,15 @@ def administer(regimen: Regimen, regimen_id: str, items: tuple[DoseItem, ...], p
     return Administration(use, tuple(measures), tuple(infusions), total, tuple(dict.fromkeys(warnings)))
 
 
-def _cumulative(regimen: Regimen, items: tuple[DoseItem, ...], measures: list[Measure | None],
+def _cumulative(regimen: Regimen, doses: tuple[PhaseDoses, ...], measures: list[Measure | None],
                 already_given: Decimal, basis: Decimal) -> Cumulative | None:
     """Each dose counted once, each day of a daily run for its doses a day;
     None when a run is open-ended."""
     if regimen.open_ended:
         return None
-    doses = []
-    for index, phase in enumerate(regimen.phases):
-        taken = measures[index]
-        amount = next(i.amount for i in items if i.phase == index) if taken is None else taken.measured
+    given = []
+    for phase, phase_doses, taken in zip(regimen.phases, doses, measures, strict=True):
+        amount = phase_doses.amount if taken is None else taken.measured
         times = phase.count * phase.split_days if phase.is_course else phase.days * phase.doses_per_day
-        doses.append((amount, times))
-    return cumulative(doses, already_given, basis, regimen.basis_unit, regimen.cumulative_threshold)
+        given.append((amount, times))
+    return cumulative(given, already_given, basis, regimen.basis_unit, regimen.cumulative_threshold)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from .administration import Administration, administer
 from .bsa import DEFAULT_FORMULA, body_surface_area
-from .plan import DoseItem, regimen_items
+from .plan import regimen_doses
 from .regimen_model import PlanDefinition, RegimenBook
 from .rounding import plain
 
@@ -43,13 +43,10 @@ def dose_rows(book: RegimenBook, plan: PlanDefinition, weights: tuple[Decimal, .
         for weight, height in points:
             bsa = None if height is None else body_surface_area(DEFAULT_FORMULA, height, weight)
             basis = {"weight": weight, "bsa": bsa, "fixed": Decimal(1)}[r.basis]
-            items = regimen_items(r, basis, None, START)
-            given = administer(r, entry.id, items, None, None, book.devices, basis, weight or Decimal(1),
+            doses = regimen_doses(r, basis, None, START)
+            given = administer(r, entry.id, doses, None, None, book.devices, basis, weight or Decimal(1),
                                bsa or Decimal(1))
-            firsts: dict[int, DoseItem] = {}
-            for item in items:
-                firsts.setdefault(item.phase, item)
-            for item in firsts.values():
+            for item in doses:
                 phase = r.phases[item.phase]
                 measure = given.measure_of(item) if isinstance(given, Administration) else None
                 yield (plan.id, entry.id, r.drug, str(item.phase + 1), _text(weight), _text(height),

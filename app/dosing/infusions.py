@@ -130,10 +130,9 @@ def infuse(rule: InfusionRule, amount: Decimal, volume_ml: Decimal, concentratio
         for step in rule.rate_steps:
             per_kg = step.rate_per_kg_h if max_rate is None else min(step.rate_per_kg_h, max_rate / weight_kg)
             rate = floor_to(per_kg * weight_kg / strength, RATE_STEP)
-            timed = step.minutes is not None and half_up(rate * step.minutes / MINUTES_PER_HOUR,
-                                                         VOLUME_STEP) < left
-            if timed:
-                run = half_up(rate * step.minutes / MINUTES_PER_HOUR, VOLUME_STEP)
+            run = None if step.minutes is None else half_up(rate * step.minutes / MINUTES_PER_HOUR,
+                                                            VOLUME_STEP)
+            if run is not None and run < left:
                 steps.append(InfusionStep(rate, step.minutes, run))
                 left -= run
             else:

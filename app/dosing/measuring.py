@@ -90,12 +90,20 @@ def choose_vials(amount: Decimal, sizes: tuple[Decimal, ...]) -> tuple[tuple[Dec
                                                                reverse=True) if step in counts)
 
 
-@lru_cache(maxsize=4096)
 def measure(amount: Decimal, intended: Decimal, cap: Decimal, use: ProductUse,
             devices: tuple[Device, ...]) -> Measure:
     """What is measured to give `amount` (the rounded dose) of product `use`,
-    never above `cap`, with its deviation from `intended`. Cached: the same
-    doses recur from patient to patient."""
+    never above `cap`, with its deviation from `intended`."""
+    exact, volume, device, tablets, measured, vials, left_over = _drawn(amount, cap, use, devices)
+    deviation = half_up((measured - intended) / intended * 100, PERCENT_STEP) if intended else Decimal(0)
+    return Measure(exact, volume, device, tablets, measured, deviation, vials, left_over)
+
+
+@lru_cache(maxsize=4096)
+def _drawn(amount: Decimal, cap: Decimal, use: ProductUse, devices: tuple[Device, ...]) -> tuple:
+    """Everything of `measure` but the deviation, which depends on the
+    intended (unrounded) dose. Cached: the same rounded doses recur from
+    patient to patient."""
     if use.product.form == "tablet":
         tablets = _tablets(amount, cap, use.strength, use.product.divisible)
         measured = tablets * use.strength
@@ -104,9 +112,8 @@ def measure(amount: Decimal, intended: Decimal, cap: Decimal, use: ProductUse,
         tablets = None
         exact, volume, device = _volume(amount, cap, use.strength, devices)
         measured = volume * use.strength
-    deviation = half_up((measured - intended) / intended * 100, PERCENT_STEP) if intended else Decimal(0)
     vials = choose_vials(measured, use.vial_sizes)
     left_over = sum((size * count for size, count in vials), Decimal(0)) - measured if vials else None
-    return Measure(None if exact is None else plain(exact), None if volume is None else plain(volume),
-                   device, None if tablets is None else plain(tablets), plain(measured), deviation, vials,
-                   None if left_over is None else plain(left_over))
+    return (None if exact is None else plain(exact), None if volume is None else plain(volume),
+            device, None if tablets is None else plain(tablets), plain(measured), vials,
+            None if left_over is None else plain(left_over))

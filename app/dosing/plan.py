@@ -5,7 +5,7 @@ exact = dose rule x basis (weight in kg, BSA in m², or 1 for a fixed dose)
 day's dose is divided], converted to the amount unit; capped = min(exact,
 cap per dose); amount = capped rounded half-up to the increment, never above
 the cap (`shared/clinical-reference.md`, "Arithmetic rules" and section H).
-Phases, and the dates of each, are laid out by `regimen_items`.
+Phases, and the dates of each, are laid out by `regimen_doses`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import NamedTuple
 
 from . import formatting
@@ -64,6 +65,49 @@ class DoseItem(NamedTuple):
         return self.amount * self.doses_per_day
 
 
+class PhaseDoses(NamedTuple):
+    """The doses of one phase of a regimen for one patient: the rule `dose`,
+    the `exact` amount per dose, whether the cap applied, the `amount` given
+    per dose, and when. A course lists every dose day in `dates` (each day
+    of a course given over consecutive days); a daily run starts on
+    `dates[0]` and ends on `until` (None: until changed), `doses_per_day`
+    times a day.
+
+    The engine works per phase, since every dose of a phase is the same
+    amount: it measures, infuses and totals once per phase rather than
+    once per dose, and the `DoseItem`s, one per dose day, are laid out from
+    these only when something asks for them."""
+
+    phase: int
+    dose: Decimal
+    exact: Decimal
+    capped: bool
+    amount: Decimal
+    course: bool
+    doses_per_day: int
+    dates: tuple[date, ...]
+    until: date | None
+
+    @property
+    def date(self) -> date:
+        """The first day of the phase."""
+        return self.dates[0]
+
+    @property
+    def daily_amount(self) -> Decimal:
+        """What is given in a day: the amount times the doses a day."""
+        return self.amount * self.doses_per_day
+
+    def items(self) -> tuple[DoseItem, ...]:
+        """One `DoseItem` per dose day of a course; one for a daily run."""
+        if not self.course:
+            return (DoseItem(self.dates[0], self.until, self.dose, self.exact, self.capped, self.amount,
+                             self.phase, self.doses_per_day),)
+        make = DoseItem._make
+        rest = (None, self.dose, self.exact, self.capped, self.amount, self.phase, 1)
+        return tuple(make((d, *rest)) for d in self.dates)
+
+
 @dataclass(frozen=True)
 class RegimenPlan:
     """A regimen of the chosen plan worked out for one patient, from its
@@ -74,12 +118,19 @@ class RegimenPlan:
     basis_value: Decimal
     overridden: bool
     start: date
-    items: tuple[DoseItem, ...]
+    #: One entry per phase of the regimen, in order.
+    phase_doses: tuple[PhaseDoses, ...]
     administration: Administration | None = None
     #: The weight a per-kg regimen was dosed on (None for BSA and fixed doses).
     dosing_weight: DosingWeight | None = None
     #: What the regimen's kidney rules said (None when it has none).
     kidney: KidneyOutcome | None = None
+
+    @cached_property
+    def items(self) -> tuple[DoseItem, ...]:
+        """Every dose day, in order: one item per dose of a course, one per
+        daily run."""
+        return tuple(item for doses in self.phase_doses for item in doses.items())
 
     @property
     def basis_unit(self) -> str | None:
@@ -88,7 +139,7 @@ class RegimenPlan:
     @property
     def dose_rule(self) -> str:
         """The (first) dose rule as text, e.g. "2 mg/kg/day"."""
-        return formatting.amount(self.items[0].dose, self.regimen.dose_unit)
+        return formatting.amount(self.phase_doses[0].dose, self.regimen.dose_unit)
 
     @property
     def cap(self) -> Decimal:
@@ -98,7 +149,7 @@ class RegimenPlan:
     @property
     def any_capped(self) -> bool:
         """True when the cap applied to at least one dose."""
-        return any(item.capped for item in self.items)
+        return any(doses.capped for doses in self.phase_doses)
 
     def cap_text(self, phase: Phase) -> str:
         """The cap as written, with the cap per dose when the day's cap is
@@ -108,7 +159,7 @@ class RegimenPlan:
             return f"{written} ({formatting.amount(phase.dose_cap, self.regimen.amount_unit)} per dose)"
         return written
 
-    def calculation(self, item: DoseItem) -> str:
+    def calculation(self, item: DoseItem | PhaseDoses) -> str:
         """The arithmetic written out so it can be checked by hand, e.g.
         "15 mg/m²/week × 0.61 m² = 9.15 mg/week, rounded to 9 mg" or
         "80 mg/kg/day × 20 kg = 1,600 mg/day; 1,600 mg ÷ 4 = 400 mg every 6 hours"."""
@@ -213,10 +264,11 @@ def _continues(previous: Phase | None, phase: Phase) -> bool:
             and (previous.every_days, previous.every_months) == (phase.every_days, phase.every_months))
 
 
-def regimen_items(regimen: Regimen, basis: Decimal, override: Decimal | None,
-                  start: date, scale: Decimal | None = None) -> tuple[DoseItem, ...]:
-    """Every dated dose of `regimen` from `start` for a basis value (kg, m²
-    or 1); `override` replaces the dose rule of a single-phase regimen.
+def regimen_doses(regimen: Regimen, basis: Decimal, override: Decimal | None,
+                  start: date, scale: Decimal | None = None) -> tuple[PhaseDoses, ...]:
+    """The doses of each phase of `regimen` from `start` for a basis value
+    (kg, m² or 1); `override` replaces the dose rule of a single-phase
+    regimen.
 
     Phases follow one another: a daily run of `days` days is followed on the
     next day; a course is followed one interval after its last dose. A
@@ -224,7 +276,7 @@ def regimen_items(regimen: Regimen, basis: Decimal, override: Decimal | None,
     course's count from its first dose (months counted from the start, not
     chained). `scale` (a kidney rule's share, 0.5 for 50%) multiplies the
     exact dose before cap and rounding."""
-    items: list[DoseItem] = []
+    result: list[PhaseDoses] = []
     day = start
     anchor, done = start, 0
     previous: Phase | None = None
@@ -232,7 +284,6 @@ def regimen_items(regimen: Regimen, basis: Decimal, override: Decimal | None,
         dose = phase.dose if override is None else override
         exact = plain(dose * basis * phase.dose_factor if scale is None
                       else dose * basis * phase.dose_factor * scale)
-        capped = exact > phase.dose_cap
         amount = round_dose(exact, phase.dose_cap, phase.round_to)
         if phase.is_course:
             if not _continues(previous, phase):
@@ -241,21 +292,21 @@ def regimen_items(regimen: Regimen, basis: Decimal, override: Decimal | None,
                 dates = every_days(anchor, phase.every_days, done + phase.count + 1)
             else:
                 dates = every_months(anchor, phase.every_months, done + phase.count + 1)
-            make = DoseItem._make
-            if phase.split_days == 1:
-                items.extend(make((d, None, dose, exact, capped, amount, index, 1)) for d in dates[done:-1])
-            else:
-                items.extend(make((d + timedelta(days=k), None, dose, exact, capped, amount, index, 1))
-                             for d in dates[done:-1] for k in range(phase.split_days))
+            given = dates[done:-1]
+            if phase.split_days > 1:
+                given = tuple(d + timedelta(days=k) for d in given for k in range(phase.split_days))
+            result.append(PhaseDoses(index, dose, exact, exact > phase.dose_cap, amount, True, 1, given,
+                                     None))
             done += phase.count
             day = dates[-1]
         else:
             until = None if phase.days is None else day + timedelta(days=phase.days - 1)
-            items.append(DoseItem(day, until, dose, exact, capped, amount, index, phase.doses_per_day))
+            result.append(PhaseDoses(index, dose, exact, exact > phase.dose_cap, amount, False,
+                                     phase.doses_per_day, (day,), until))
             if until is not None:
                 day = until + timedelta(days=1)
         previous = phase
-    return tuple(items)
+    return tuple(result)
 
 
 def regimen_start(entry: PlanEntry, plan_start: date, start_dates: Mapping[str, date]) -> date:
@@ -268,7 +319,7 @@ def regimen_start(entry: PlanEntry, plan_start: date, start_dates: Mapping[str, 
 def rounds_to_nothing(rp: RegimenPlan) -> FieldError:
     """The refusal of a regimen whose dose rounds to zero for this patient."""
     r = rp.regimen
-    zero = next(i for i in rp.items if i.amount == 0)
+    zero = next(d for d in rp.phase_doses if d.amount == 0)
     phase = r.phases[zero.phase]
     return FieldError(
         "regimens",
@@ -382,22 +433,22 @@ def compute_plan(book: RegimenBook, req: PlanRequest, references: GrowthReferenc
         basis = used_weight.kg if used_weight else basis_value(regimen, patient)
         first = regimen_start(entry, req.start, req.start_dates)
         scale = None if outcome is None or outcome.percent is None else outcome.percent / 100
-        items = regimen_items(regimen, basis, req.overrides.get(entry.id), first, scale)
-        if 0 in [i.amount for i in items]:
+        doses = regimen_doses(regimen, basis, req.overrides.get(entry.id), first, scale)
+        if any(d.amount == 0 for d in doses):
             errors.append(rounds_to_nothing(RegimenPlan(entry.id, regimen, basis, entry.id in req.overrides,
-                                                        first, items, dosing_weight=used_weight,
+                                                        first, doses, dosing_weight=used_weight,
                                                         kidney=outcome)))
             continue
         max_rate = None
         if outcome is not None and outcome.max_rate is not None:
             max_rate = outcome.max_rate * MG_H_TO[regimen.amount_unit]
-        given = administer(regimen, entry.id, items, req.products.get(entry.id),
+        given = administer(regimen, entry.id, doses, req.products.get(entry.id),
                            req.already_given.get(entry.id), book.devices, basis,
                            infusion_weight, patient.bsa_m2, max_rate)
         if isinstance(given, FieldError):
             errors.append(given)
             continue
-        results.append(RegimenPlan(entry.id, regimen, basis, entry.id in req.overrides, first, items, given,
+        results.append(RegimenPlan(entry.id, regimen, basis, entry.id in req.overrides, first, doses, given,
                                    used_weight, outcome))
     if errors:
         raise InvalidInput(errors, growth)

@@ -25,7 +25,7 @@ from decimal import Decimal
 from .bsa import FORMULAS, body_surface_area
 from .dates import add_months
 from .inputs import EARLIEST_START, HEIGHT_RANGE_CM, LATEST_START, WEIGHT_RANGE_KG
-from .plan import regimen_items
+from .plan import PhaseDoses, regimen_doses
 from .regimen_model import PlanEntry, Regimen, RegimenBook
 
 #: No dose of a regimen falls later than this after its first dose: a
@@ -50,22 +50,22 @@ def _schedule_field(regimen: Regimen) -> tuple[str, ...]:
     return ("regimens", regimen.id, "phases" if regimen.phased else "schedule")
 
 
-def _last_day(items: tuple) -> date:
-    last = items[-1]
-    return last.until or last.date
+def _last_day(doses: tuple[PhaseDoses, ...]) -> date:
+    last = doses[-1]
+    return last.until or last.dates[-1]
 
 
 def _prove_dates(entry: PlanEntry, first: date) -> Problem | None:
     regimen = entry.regimen
     try:
-        items = regimen_items(regimen, Decimal(1), None, first)
+        doses = regimen_doses(regimen, Decimal(1), None, first)
         horizon = add_months(first, 12 * HORIZON_YEARS)
     except (OverflowError, ValueError) as err:
         return _schedule_field(regimen), (f"the dates cannot be computed from a first dose on {first} "
                                           f"({err}); shorten the schedule")
-    if _last_day(items) > horizon:
+    if _last_day(doses) > horizon:
         return _schedule_field(regimen), (
-            f"from a first dose on {first} the last dose would fall on {_last_day(items)}, more than "
+            f"from a first dose on {first} the last dose would fall on {_last_day(doses)}, more than "
             f"{HORIZON_YEARS} years later; shorten the schedule")
     return None
 
@@ -76,7 +76,7 @@ def _prove_amounts(regimen: Regimen) -> Problem | None:
     for basis in _bases(regimen):
         for override in overrides:
             try:
-                regimen_items(regimen, basis, override, EARLIEST_START)
+                regimen_doses(regimen, basis, override, EARLIEST_START)
             except ArithmeticError as err:
                 return ("regimens", regimen.id, "round_to"), (
                     f"the dose for a basis of {basis} cannot be computed and rounded "
@@ -101,8 +101,8 @@ def prove(book: RegimenBook) -> Iterator[Problem]:
                 yield problem
                 continue
             if entry.start_day == 1:
-                items = regimen_items(regimen, Decimal(1), None, EARLIEST_START)
-                ends.append(None if regimen.open_ended else _last_day(items))
+                doses = regimen_doses(regimen, Decimal(1), None, EARLIEST_START)
+                ends.append(None if regimen.open_ended else _last_day(doses))
         if None in ends or not ends:
             continue
         plan_days = (max(ends) - EARLIEST_START).days + 1

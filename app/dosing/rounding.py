@@ -12,20 +12,34 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 _ONE = Decimal(1)
 
 
+#: Increments that are powers of ten (0.000001 to 1,000), each mapped to itself
+#: written with its exponent (1 as 1, 10 as 1E+1): rounding to these is
+#: one `quantize`, which is how most doses, volumes and rates are rounded.
+_POWERS_OF_TEN = {q: q for q in (_ONE.scaleb(k) for k in range(-6, 4))}
+
+
 def half_up(value: Decimal, increment: Decimal) -> Decimal:
     """`value` rounded half-up to a whole multiple of `increment` (> 0).
 
     Exact decimal arithmetic: 3.5 with increment 1 gives 4, 9.15 with
     increment 0.5 gives 9, 305 with increment 10 gives 310.
     """
-    steps = (value / increment).quantize(_ONE, rounding=ROUND_HALF_UP)
-    return plain(steps * increment)
+    quantum = _POWERS_OF_TEN.get(increment)
+    if quantum is None:
+        rounded = (value / increment).quantize(_ONE, ROUND_HALF_UP) * increment
+    else:
+        rounded = value.quantize(quantum, ROUND_HALF_UP)
+    return rounded.quantize(_ONE) if rounded == rounded.to_integral_value() else rounded.normalize()
 
 
 def floor_to(value: Decimal, increment: Decimal) -> Decimal:
     """The largest whole multiple of `increment` (> 0) not above `value`."""
-    steps = (value / increment).quantize(_ONE, rounding=ROUND_FLOOR)
-    return plain(steps * increment)
+    quantum = _POWERS_OF_TEN.get(increment)
+    if quantum is None:
+        rounded = (value / increment).quantize(_ONE, ROUND_FLOOR) * increment
+    else:
+        rounded = value.quantize(quantum, ROUND_FLOOR)
+    return rounded.quantize(_ONE) if rounded == rounded.to_integral_value() else rounded.normalize()
 
 
 def round_dose(exact: Decimal, cap: Decimal, increment: Decimal) -> Decimal:
