@@ -8,9 +8,8 @@ of the same phase and amount are measured and infused once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import formatting
 from .cumulative import Cumulative, cumulative
@@ -24,8 +23,7 @@ if TYPE_CHECKING:
     from .plan import DoseItem, PhaseDoses
 
 
-@dataclass(frozen=True)
-class Administration:
+class Administration(NamedTuple):
     """How a regimen's doses are given. Every dose of a phase is the same
     amount, so `measures` and `infusions` hold one entry per phase (None
     where there is no product or no infusion); `measure_of` and
@@ -95,9 +93,7 @@ def _cumulative(regimen: Regimen, doses: tuple[PhaseDoses, ...], measures: list[
     None when a run is open-ended."""
     if regimen.open_ended:
         return None
-    given = []
-    for phase, phase_doses, taken in zip(regimen.phases, doses, measures, strict=True):
-        amount = phase_doses.amount if taken is None else taken.measured
-        times = phase.count * phase.split_days if phase.is_course else phase.days * phase.doses_per_day
-        given.append((amount, times))
+    given = [(phase_doses.amount if taken is None else taken.measured,
+              phase.count * phase.split_days if phase.is_course else phase.days * phase.doses_per_day)
+             for phase, phase_doses, taken in zip(regimen.phases, doses, measures, strict=True)]
     return cumulative(given, already_given, basis, regimen.basis_unit, regimen.cumulative_threshold)

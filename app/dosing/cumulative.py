@@ -32,15 +32,13 @@ class Cumulative(NamedTuple):
     reaches_threshold: bool
 
 
-def total(doses: Iterable[tuple[Decimal, int]]) -> Decimal:
-    """The sum of measured amount x number of times given."""
-    return sum((amount * times for amount, times in doses), Decimal(0))
-
-
 def cumulative(doses: Iterable[tuple[Decimal, int]], already_given: Decimal, basis: Decimal,
                basis_unit: str | None, threshold: Decimal | None) -> Cumulative:
-    """The course's cumulative dose from its (measured amount, times given)."""
-    amount = total(doses) + already_given
+    """The course's cumulative dose from its (measured amount, times given)
+    and what was already given."""
+    amount = already_given
+    for measured, times in doses:
+        amount += measured * times
     per_basis = None if basis_unit is None else half_up(amount / basis, PER_BASIS_STEP[basis_unit])
     reaches = threshold is not None and per_basis is not None and per_basis >= threshold
     return Cumulative(plain(amount), already_given, per_basis, basis_unit, reaches)
