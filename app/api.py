@@ -424,7 +424,7 @@ def _regimen_json(r: RegimenPlan) -> dict[str, Any]:
             "percent": kidney.percent, "withhold": kidney.withhold, "not_given": kidney.not_given,
             "max_rate_mg_per_h": kidney.max_rate, "warnings": list(kidney.warnings)},
         "basis": regimen.basis, "dose_rule": r.dose_rule, "start_date": r.start.isoformat(),
-        "overridden": r.overridden, "calculation": r.calculation(r.items[0]),
+        "overridden": r.overridden, "calculation": r.calculation(r.phase_doses[0]),
         "product": None if use is None else {
             "id": use.product.id, "name": use.product.name,
             "strength": f"{formatting.number(use.product.strength)} {use.product.strength_unit}"},

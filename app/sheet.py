@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from .dosing import formatting as fmt
 from .dosing.bsa import FORMULA_NAMES
-from .dosing.plan import DoseItem, PhaseDoses, Plan, RegimenPlan
+from .dosing.plan import PhaseDoses, Plan, RegimenPlan
 from .dosing.regimen_model import BASIS_WORDS
 from .dosing.units import TO_CM, TO_KG
 
@@ -106,7 +106,7 @@ class RegimenView(NamedTuple):
     after: tuple[str, ...]
 
 
-def _until(item: DoseItem | PhaseDoses) -> str:
+def _until(item: PhaseDoses) -> str:
     return long_date(item.until) if item.until else "continuing (until changed)"
 
 
@@ -115,31 +115,30 @@ def _date_rows(rp: RegimenPlan) -> tuple[DateRow, ...]:
     schedule (weekly methotrexate), which print as one line with their count
     and weekday; a daily run prints its first and last day."""
     r = rp.regimen
-    items = rp.items
     phase = r.phases[0]
     unit = r.amount_unit
     if not phase.is_course:
-        item = items[0]
-        return (DateRow(f"from {long_date(item.date)} to {_until(item)}", False),)
-    rows: list[DateRow] = []
-    start = 0
-    for end in range(1, len(items) + 1):
-        if end < len(items) and items[end].amount == items[start].amount:
-            continue
-        first, last, count = items[start], items[end - 1], end - start
-        if phase.every_days is not None and phase.split_days == 1 and count >= RUN_AS_RANGE:
-            rows.append(DateRow(
-                f"{count} doses of {amount(first.amount, unit)}, every "
-                f"{fmt.weekday(first.date)} (every {phase.every_days}{NBSP}days) from "
-                f"{long_date(first.date)} to {long_date(last.date)}", True))
+        first = rp.phase_doses[0]
+        return (DateRow(f"from {long_date(first.date)} to {_until(first)}", False),)
+    runs: list[tuple[Decimal, list[date]]] = []
+    for doses in rp.phase_doses:
+        if runs and runs[-1][0] == doses.amount:
+            runs[-1][1].extend(doses.dates)
         else:
-            rows.extend(DateRow(f"{long_date(item.date)}: {amount(item.amount, unit)}", False)
-                        for item in items[start:end])
-        start = end
+            runs.append((doses.amount, list(doses.dates)))
+    rows: list[DateRow] = []
+    for given, dates in runs:
+        if phase.every_days is not None and phase.split_days == 1 and len(dates) >= RUN_AS_RANGE:
+            rows.append(DateRow(
+                f"{len(dates)} doses of {amount(given, unit)}, every "
+                f"{fmt.weekday(dates[0])} (every {phase.every_days}{NBSP}days) from "
+                f"{long_date(dates[0])} to {long_date(dates[-1])}", True))
+        else:
+            rows.extend(DateRow(f"{long_date(day)}: {amount(given, unit)}", False) for day in dates)
     return tuple(rows)
 
 
-def _how_often(rp: RegimenPlan, item: DoseItem) -> str:
+def _how_often(rp: RegimenPlan, item: PhaseDoses) -> str:
     """A phase's frequency: "every 6 hours (1,600 mg a day)"."""
     r = rp.regimen
     phase = r.phases[item.phase]
@@ -151,17 +150,17 @@ def _how_often(rp: RegimenPlan, item: DoseItem) -> str:
     return text
 
 
-def _given(rp: RegimenPlan, item: DoseItem | PhaseDoses) -> str:
+def _given(rp: RegimenPlan, item: PhaseDoses) -> str:
     return amount(item.amount, rp.regimen.amount_unit) + (" (cap)" if item.capped else "")
 
 
-def _per_dose(rp: RegimenPlan, item: DoseItem | PhaseDoses) -> str:
+def _per_dose(rp: RegimenPlan, item: PhaseDoses) -> str:
     """A phase's dose: "400 mg every 6 hours (1,600 mg a day)"."""
     return f"{amount(item.amount, rp.regimen.amount_unit)} {_how_often(rp, item)}" + \
         (" (cap)" if item.capped else "")
 
 
-def measure_text(rp: RegimenPlan, item: DoseItem | PhaseDoses) -> str:
+def measure_text(rp: RegimenPlan, item: PhaseDoses) -> str:
     """How a dose is measured, the trail continued from the amount:
     "28 mg ÷ 3 mg/mL = 9.33 mL; measure 9.4 mL in a 10 mL syringe (28.2 mg)"."""
     given = rp.administration
@@ -193,7 +192,7 @@ def _hours(minutes: int) -> str:
     return f"{hours}{NBSP}h {rest}{NBSP}min" if hours else f"{rest}{NBSP}min"
 
 
-def infusion_lines(rp: RegimenPlan, item: DoseItem | PhaseDoses) -> tuple[str, ...]:
+def infusion_lines(rp: RegimenPlan, item: PhaseDoses) -> tuple[str, ...]:
     """The pump settings of one dose: hydration, dilution, each rate with
     its minutes and volume, and the total time."""
     given = rp.administration
@@ -220,7 +219,7 @@ def infusion_lines(rp: RegimenPlan, item: DoseItem | PhaseDoses) -> tuple[str, .
     return tuple(lines)
 
 
-def item_measured(rp: RegimenPlan, item: DoseItem | PhaseDoses) -> Decimal:
+def item_measured(rp: RegimenPlan, item: PhaseDoses) -> Decimal:
     measure = rp.administration.measure_of(item) if rp.administration else None
     return item.amount if measure is None else measure.measured
 
@@ -298,7 +297,7 @@ def _after(rp: RegimenPlan) -> tuple[str, ...]:
     """The measure and pump of a single-phase regimen, its cumulative dose
     and the notes."""
     lines: list[str] = []
-    first = rp.items[0]
+    first = rp.phase_doses[0]
     if not rp.regimen.phased:
         measured = measure_text(rp, first)
         if measured:
@@ -325,9 +324,9 @@ def _after(rp: RegimenPlan) -> tuple[str, ...]:
 def regimen_view(rp: RegimenPlan) -> RegimenView:
     """The printed wording of one worked-out regimen's doses."""
     r = rp.regimen
-    first = rp.items[0]
+    first = rp.phase_doses[0]
     phased = r.phased
-    count = len(rp.items)
+    count = sum(len(doses.dates) for doses in rp.phase_doses)
     doses = f"{count} dose{'s' if count > 1 else ''}" if r.phases[0].is_course else "daily"
     return RegimenView(
         id=r.id,

@@ -1,6 +1,10 @@
 """Calendar months counted from the start with the day clamped; exact days."""
 
+import calendar
 from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.dosing.dates import add_months, every_days, every_months
 
@@ -31,3 +35,14 @@ def test_every_three_months_and_across_year_end():
 def test_every_seven_days_is_exact_days():
     weekly = every_days(date(2027, 12, 24), 7, 3)
     assert weekly == (date(2027, 12, 24), date(2027, 12, 31), date(2028, 1, 7))
+
+
+@given(start=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
+       months=st.integers(min_value=1, max_value=12), count=st.integers(min_value=1, max_value=24))
+def test_every_months_is_the_same_day_of_each_month_or_its_last(start, months, count):
+    dates = every_months(start, months, count)
+    assert len(dates) == count
+    for n, day in enumerate(dates):
+        year, month = divmod(start.year * 12 + start.month - 1 + months * n, 12)
+        last = calendar.monthrange(year, month + 1)[1]
+        assert day == date(year, month + 1, min(start.day, last)) == add_months(start, months * n)

@@ -15,19 +15,29 @@ from functools import lru_cache
 _MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
+def _month_date(months: int, day: int) -> date:
+    """Day `day` (clamped to the month's end) of the month numbered
+    `months` from January of year 0 (year x 12 + month - 1)."""
+    year, month = divmod(months, 12)
+    month += 1
+    if day > 28:
+        last_day = 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month]
+        if day > last_day:
+            day = last_day
+    return date(year, month, day)
+
+
 def add_months(start: date, months: int) -> date:
     """`start` plus `months` calendar months, the day clamped to month end."""
-    year, month = divmod(start.year * 12 + (start.month - 1) + months, 12)
-    month += 1
-    last_day = 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month]
-    return date(year, month, start.day if start.day <= last_day else last_day)
+    return _month_date(start.year * 12 + start.month - 1 + months, start.day)
 
 
 @lru_cache(maxsize=1024)
 def every_months(start: date, months: int, count: int) -> tuple[date, ...]:
     """`count` dates, `months` calendar months apart, counted from `start`
     (cached: most requests start today)."""
-    return tuple(add_months(start, months * n) for n in range(count))
+    first, day = start.year * 12 + start.month - 1, start.day
+    return tuple(_month_date(first + months * n, day) for n in range(count))
 
 
 @lru_cache(maxsize=1024)

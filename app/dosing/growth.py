@@ -27,8 +27,8 @@ rounded value, so that what is printed is what was judged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from . import formatting
 from .growth_references import CDC_FROM, FIRST_MONTH, LAST_MONTH, GrowthReference, GrowthReferences
@@ -60,8 +60,7 @@ LABELS = {"weight": "weight-for-age", "height": "height-for-age", "bmi": "BMI-fo
 UNITS = {"weight": "kg", "height": "cm", "bmi": "kg/m2"}
 
 
-@dataclass(frozen=True)
-class GrowthMeasure:
+class GrowthMeasure(NamedTuple):
     """One measure compared with the reference: `value` in `unit` (kg, cm or
     kg/m²; BMI rounded half-up to 0.1, its z-score computed from the
     unrounded BMI), its z-score (0.01) and percentile (0.1, kept within
@@ -79,16 +78,14 @@ class GrowthMeasure:
         return LABELS[self.measure]
 
 
-@dataclass(frozen=True)
-class GrowthWarning:
+class GrowthWarning(NamedTuple):
     """A warning for the user: a stable `code` and a sentence."""
 
     code: str
     message: str
 
 
-@dataclass(frozen=True)
-class GrowthCheck:
+class GrowthCheck(NamedTuple):
     """The outcome of the growth check.
 
     When the check was not done, `reference` is None and `not_done` says

@@ -3,13 +3,13 @@ the optional age and sex."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Patient:
-    """The measurements used for dosing, and as they were entered."""
+class Patient(NamedTuple):
+    """The measurements used for dosing, and as they were entered (an
+    immutable named tuple: one is built for every request)."""
 
     weight_kg: Decimal
     height_cm: Decimal

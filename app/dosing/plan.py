@@ -11,10 +11,8 @@ Phases, and the dates of each, are laid out by `regimen_doses`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cached_property
 from typing import NamedTuple
 
 from . import formatting
@@ -108,10 +106,10 @@ class PhaseDoses(NamedTuple):
         return tuple(make((d, *rest)) for d in self.dates)
 
 
-@dataclass(frozen=True)
-class RegimenPlan:
+class RegimenPlan(NamedTuple):
     """A regimen of the chosen plan worked out for one patient, from its
-    first dose on `start`."""
+    first dose on `start` (an immutable named tuple, as are the plan's
+    other parts: a plan is built for every request)."""
 
     id: str
     regimen: Regimen
@@ -126,10 +124,10 @@ class RegimenPlan:
     #: What the regimen's kidney rules said (None when it has none).
     kidney: KidneyOutcome | None = None
 
-    @cached_property
+    @property
     def items(self) -> tuple[DoseItem, ...]:
         """Every dose day, in order: one item per dose of a course, one per
-        daily run."""
+        daily run (laid out on each call)."""
         return tuple(item for doses in self.phase_doses for item in doses.items())
 
     @property
@@ -203,8 +201,7 @@ class RegimenPlan:
         return text
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """The whole answer: the plan chosen, who was dosed, from when, each
     regimen, and the growth check of the measurements."""
 

@@ -179,7 +179,7 @@ class PlanDefinition:
     def by_id(self) -> Mapping[str, PlanEntry]:
         return {e.id: e for e in self.entries}
 
-    @property
+    @cached_property
     def regimen_ids(self) -> tuple[str, ...]:
         return tuple(e.id for e in self.entries)
 
