@@ -210,8 +210,7 @@ def test_growth_chart_printed_only_when_the_check_warns(page, live_server, artif
     page.screenshot(path=artifacts / "sheet-31kg-chart-390px.png", full_page=True)
     warned = pdf_pages(page, paper)
     (artifacts / f"sheet-31kg-{paper}.pdf").write_bytes(page.pdf(format=paper))
-    # With the chart the default plan takes a third page (closing note of issue 16).
-    assert len(warned) <= 3
+    assert len(warned) <= 2
     printed = " ".join(warned)
     assert "Growth chart" in printed and "Hollow point: the number read as 31 lb = 14.06 kg" in printed
 
