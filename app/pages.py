@@ -7,6 +7,7 @@ at each field at fault (status 422), never a half-made sheet.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -94,7 +95,7 @@ def _book() -> RegimenBook:
     return current_app.extensions["regimens"]
 
 
-def chosen_plan(book: RegimenBook, args: MultiDict) -> PlanDefinition:
+def chosen_plan(book: RegimenBook, args: Mapping[str, str]) -> PlanDefinition:
     """The plan a query names (`plan`), or the default plan."""
     return book.plans.get(args.get("plan", ""), book.plan)
 
@@ -125,7 +126,7 @@ def _form_values(args: MultiDict) -> MultiDict:
     return values
 
 
-def _date(args: MultiDict, name: str, blank_is_absent: bool = True
+def _date(args: Mapping[str, str], name: str, blank_is_absent: bool = True
           ) -> date | FieldError | list[FieldError] | None:
     """A date given as `name` (YYYY-MM-DD, for links and scripts) or as the
     form's `name_day`, `name_month` and `name_year`; None when neither (with
@@ -143,7 +144,7 @@ def _date(args: MultiDict, name: str, blank_is_absent: bool = True
     return None
 
 
-def _start(args: MultiDict) -> date | FieldError | list[FieldError]:
+def _start(args: Mapping[str, str]) -> date | FieldError | list[FieldError]:
     """The first dose's date; neither form of it means today."""
     start = _date(args, "start", blank_is_absent=False)
     return clinic_today() if start is None else start
@@ -161,21 +162,27 @@ def _per_regimen_key(key: str, plan: PlanDefinition) -> bool:
     return False
 
 
-def read_query(args: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None, list[FieldError]]:
+def read_query(query: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None, list[FieldError]]:
     """The query string as a `PlanRequest` (None if it cannot be built) and
-    every problem found, under the form's field names."""
+    every problem found, under the form's field names.
+
+    The query is read once into plain dicts: looking up a field that was
+    not sent in werkzeug's `MultiDict` raises and catches an exception,
+    and a sheet looks up some sixty fields that were not sent."""
+    lists: dict[str, list[str]] = query.to_dict(flat=False)
+    args = {key: values[0] for key, values in lists.items()}
     errors: list[FieldError] = []
     plan = chosen_plan(book, args)
     if "plan" in args and args["plan"] not in book.plans:
         errors.append(FieldError("plan", f"unknown plan; allowed: {', '.join(book.plans)}"))
     ids = plan.regimen_ids
-    for key in args:
+    for key, values in lists.items():
         if key not in SINGLE and key != "regimen" and not _per_regimen_key(key, plan):
             errors.append(FieldError("form", f"unknown parameter '{echo(key)}'"))
-        elif key != "regimen" and len(args.getlist(key)) > 1:
+        elif key != "regimen" and len(values) > 1:
             errors.append(FieldError(key, "was given more than once"))
         else:
-            errors += [FieldError(key, p) for p in map(text_problem, args.getlist(key)) if p]
+            errors += [FieldError(key, p) for p in map(text_problem, values) if p]
 
     def text(key: str) -> str:
         return args.get(key, "")
@@ -226,7 +233,7 @@ def read_query(args: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None, 
         height_unit=text("height_unit"),
         start=start if isinstance(start, date) else clinic_today(),
         bsa_formula=args.get("bsa_formula", DEFAULT_FORMULA),
-        regimens=tuple(args.getlist("regimen")),
+        regimens=tuple(lists.get("regimen", ())),
         overrides=good(overrides),
         age_years=whole.get("age_years"), age_months=whole.get("age_months"),
         sex=text("sex") or None,
