@@ -33,6 +33,7 @@ TIMES = "\u00d7"
 #: finds by a fast scan, rather than with the look-behind for the digit,
 #: which it would try at every character: twice as fast over a sentence.
 _NUMBER_THEN_UNIT = re.compile(r" (?<=[0-9] )(?=[a-zµ%])")
+HUNDREDTH = Decimal("0.01")
 #: The entered units in words, echoed beside the value used.
 UNIT_WORDS = {"kg": "kilograms", "g": "grams", "lb": "pounds",
               "cm": "centimetres", "m": "metres", "in": "inches"}
@@ -41,7 +42,7 @@ UNIT_WORDS = {"kg": "kilograms", "g": "grams", "lb": "pounds",
 @lru_cache(maxsize=4096)
 def amount(value: Decimal, unit: str) -> str:
     """`formatting.amount` with a non-breaking space: "28\u00a0mg"."""
-    return fmt.amount(value, unit).replace(" ", NBSP)
+    return f"{fmt.number(value)}{NBSP}{fmt.unit(unit)}"
 
 
 @lru_cache(maxsize=4096)
@@ -54,6 +55,19 @@ def printed(text: str) -> str:
     """The engine's sentence as printed: each number joined to its unit by a
     non-breaking space, and the multiplication sign for " x "."""
     return _NUMBER_THEN_UNIT.sub(NBSP, text).replace(" x ", f" {TIMES} ")
+
+
+@lru_cache(maxsize=1024)
+def printed_once(text: str) -> str:
+    """`printed` for the regimen file's own sentences (notes, product
+    names), the same on every sheet: worked out once and kept."""
+    return printed(text)
+
+
+def printed_lines(lines: list[str]) -> tuple[str, ...]:
+    """`printed` for each of `lines` (none holding a line break), in one
+    pass of the regular expression."""
+    return tuple(printed("\n".join(lines)).split("\n")) if lines else ()
 
 
 class PhaseRow(NamedTuple):
@@ -180,7 +194,7 @@ def measure_text(rp: RegimenPlan, item: PhaseDoses) -> str:
                 f"{fmt.number(measure.tablets)} tablet{'s' if measure.tablets != 1 else ''} of {strength} "
                 f"({amount(measure.measured, unit)})")
     else:
-        exact = fmt.number(measure.volume_exact.quantize(Decimal("0.01")))
+        exact = fmt.number(measure.volume_exact.quantize(HUNDREDTH))
         where = f"in a {measure.device.name}" if measure.device else "from the bottles (to 1 mL)"
         text = (f"{dose} ÷ {amount(use.strength, f'{unit}/mL')} = {exact}{NBSP}mL; measure "
                 f"{amount(measure.volume, 'mL')} {where} ({amount(measure.measured, unit)})")
@@ -293,7 +307,7 @@ def _before(rp: RegimenPlan) -> tuple[str, ...]:
     given = rp.administration
     if given and given.product:
         product = given.product.product
-        lines.append(printed(f"Given as {product.name}."))
+        lines.append(printed_once(f"Given as {product.name}."))
     return (" ".join(lines),) if lines else ()
 
 
@@ -305,11 +319,11 @@ def _after(rp: RegimenPlan) -> tuple[str, ...]:
     if not rp.regimen.phased:
         measured = measure_text(rp, first)
         if measured:
-            lines.append(printed(f"Measure: {measured}."))
-        lines.extend(printed(line) for line in infusion_lines(rp, first))
+            lines.append(f"Measure: {measured}.")
+        lines.extend(infusion_lines(rp, first))
     elif rp.administration:
         for item in rp.phase_doses:
-            lines.extend(printed(f"Phase {item.phase + 1}: {line}") for line in infusion_lines(rp, item))
+            lines.extend(f"Phase {item.phase + 1}: {line}" for line in infusion_lines(rp, item))
     given = rp.administration
     total = given.cumulative if given else None
     if total is not None:
@@ -320,9 +334,8 @@ def _after(rp: RegimenPlan) -> tuple[str, ...]:
         if total.per_basis is not None:
             text += (f"; {amount(total.amount, unit)} ÷ {amount(rp.basis_value, total.basis_unit)} = "
                      f"{amount(total.per_basis, f'{unit}/{total.basis_unit}')}")
-        lines.append(printed(text + "."))
-    lines.extend(printed(note) for note in rp.regimen.notes)
-    return tuple(lines)
+        lines.append(text + ".")
+    return printed_lines(lines) + tuple(printed_once(note) for note in rp.regimen.notes)
 
 
 def regimen_view(rp: RegimenPlan) -> RegimenView:
