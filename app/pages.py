@@ -202,7 +202,9 @@ def read_query(query: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None,
         if text(key).strip():
             gestation[key] = whole_from_text(key, text(key), top)
     overrides, firsts, products, already = {}, {}, {}, {}
-    for rid in ids:
+    # Most sheets set nothing per regimen: then there is nothing to look up.
+    sent_per_regimen = any(key.startswith(PER_REGIMEN) for key in lists)
+    for rid in ids if sent_per_regimen else ():
         if text(f"dose.{rid}").strip() and rid in plan.overridable:
             overrides[rid] = decimal_from_text(f"dose.{rid}", text(f"dose.{rid}"))
         first = _date(args, f"start.{rid}")
