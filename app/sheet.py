@@ -9,6 +9,7 @@ template unpacks, saving Jinja's per-attribute lookups (`python -m bench`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,7 +19,7 @@ from typing import NamedTuple
 from .dosing import formatting as fmt
 from .dosing.bsa import FORMULA_NAMES
 from .dosing.plan import PhaseDoses, Plan, RegimenPlan
-from .dosing.regimen_model import BASIS_WORDS
+from .dosing.regimen_model import BASIS_WORDS, Phase
 from .dosing.units import TO_CM, TO_KG
 
 #: A run of identical doses at least this long prints as one line.
@@ -62,6 +63,15 @@ def printed_once(text: str) -> str:
     """`printed` for the regimen file's own sentences (notes, product
     names), the same on every sheet: worked out once and kept."""
     return printed(text)
+
+
+def sentence(text: str) -> str:
+    """`text` as a sentence: its first letter a capital (unless the word is
+    written with a capital inside, as "eGFR"), a full stop at its end."""
+    first_word = text.split(" ", 1)[0]
+    if first_word[1:] == first_word[1:].lower():
+        text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else f"{text}."
 
 
 def printed_lines(lines: list[str]) -> tuple[str, ...]:
@@ -122,6 +132,9 @@ class RegimenView(NamedTuple):
     doses: str
     dates: tuple[DateRow, ...]
     after: tuple[str, ...]
+    #: What to check before giving: a measured dose further from the
+    #: intended than the regimen allows, a cumulative dose at its threshold.
+    warnings: tuple[str, ...]
 
 
 def _until(item: PhaseDoses) -> str:
@@ -279,13 +292,22 @@ def regimen_heading(rp: RegimenPlan) -> RegimenHeading:
     return RegimenHeading(
         id=r.id,
         title=_title(r.drug),
-        route=f"{r.route}, {r.frequency}",
+        route=f"{r.route}, {' then '.join(dict.fromkeys(p.frequency for p in r.phases))}",
         rule=f"{rule} ({BASIS_WORDS[r.basis]}{'' if r.basis == 'fixed' else ' basis'})",
         overridden_from=amount(phase.dose, r.dose_unit) if rp.overridden else None,
-        cap=printed(rp.cap_text(phase)),
-        round_to=amount(phase.round_to, r.amount_unit),
+        cap=_by_phase(r.phases, lambda p: printed(rp.cap_text(p))),
+        round_to=_by_phase(r.phases, lambda p: amount(p.round_to, r.amount_unit)),
         capped=rp.any_capped,
     )
+
+
+def _by_phase(phases: tuple[Phase, ...], text: Callable[[Phase], str]) -> str:
+    """`text` of the first phase when every phase has the same, else each
+    phase's: "4,000 mg/day in phase 1, 81 mg/day in phase 2"."""
+    texts = [text(p) for p in phases]
+    if len(set(texts)) == 1:
+        return texts[0]
+    return ", ".join(f"{t} in phase {n}" for n, t in enumerate(texts, start=1))
 
 
 def _before(rp: RegimenPlan) -> tuple[str, ...]:
@@ -301,9 +323,7 @@ def _before(rp: RegimenPlan) -> tuple[str, ...]:
             said.append(f"{fmt.number(kidney.percent)}% of the dose for kidney function")
         if kidney.max_rate is not None:
             said.append(f"infuse no faster than {fmt.amount(kidney.max_rate, 'mg/h')}")
-        if said:
-            text = "; ".join(said)
-            lines.append(printed(f"{text[:1].upper()}{text[1:]}."))
+        lines.extend(printed(sentence(text)) for text in said)
     given = rp.administration
     if given and given.product:
         product = given.product.product
@@ -345,6 +365,7 @@ def regimen_view(rp: RegimenPlan) -> RegimenView:
     phased = r.phased
     count = sum(len(doses.dates) for doses in rp.phase_doses)
     doses = f"{count} dose{'s' if count > 1 else ''}" if r.phases[0].is_course else "daily"
+    given = rp.administration
     return RegimenView(
         id=r.id,
         title=_title(r.drug),
@@ -356,6 +377,7 @@ def regimen_view(rp: RegimenPlan) -> RegimenView:
         doses=doses,
         dates=() if phased else _date_rows(rp),
         after=_after(rp),
+        warnings=printed_lines([sentence(w) for w in given.warnings]) if given else (),
     )
 
 
@@ -422,13 +444,14 @@ class PatientView(NamedTuple):
 
 
 def _as_measured(entered: Decimal, unit: str, used: Decimal, base: str,
-                 factor: Decimal) -> str:
+                 factor: Decimal, how: str = "measured") -> str:
     """The value used, and the unit chosen on the form in words:
     "14 kg, as measured"; "14.06 kg, from 31 lb (pounds) as measured,
-    × 0.45359237 kg/lb"."""
+    × 0.45359237 kg/lb"; `how` is "entered" for a weight that was not
+    measured (stated or estimated)."""
     if unit == base:
-        return f"{amount(used, base)}, as measured"
-    return (f"{amount(used, base)}, from {amount(entered, unit)} ({UNIT_WORDS[unit]}) as measured, "
+        return f"{amount(used, base)}, as {how}"
+    return (f"{amount(used, base)}, from {amount(entered, unit)} ({UNIT_WORDS[unit]}) as {how}, "
             f"{TIMES} {amount(factor, f'{base}/{unit}')}")
 
 
@@ -446,8 +469,9 @@ def patient_view(plan: Plan) -> PatientView:
     p = plan.patient
     age = (age_text(p.age_years, p.age_months)
            if p.age_years is not None and p.age_months is not None else "age not given")
-    weight = _as_measured(p.weight_entered, p.weight_unit, p.weight_kg, "kg", TO_KG[p.weight_unit])
     record = plan.weight_record
+    how = "measured" if record is None or record.source == "measured" else "entered"
+    weight = _as_measured(p.weight_entered, p.weight_unit, p.weight_kg, "kg", TO_KG[p.weight_unit], how)
     if record is not None:
         weight = f"{weight}; weight {record.words}"
     if p.corrected_text:

@@ -1,4 +1,8 @@
-"""The sheet's wording rules, character by character."""
+"""The sheet's wording: numbers kept with their units, warnings, sentences
+and headings, against texts written by hand."""
+
+import html
+import re
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -25,3 +29,55 @@ def test_numbers_keep_their_units():
 @given(st.text(alphabet="0123456789 axmgkµ%X.", max_size=60))
 def test_printed_matches_the_rule_read_character_by_character(text):
     assert printed(text) == by_hand(text)
+
+
+CHILD = "weight_unit=kg&height_unit=cm&age_years=3&age_months=6&sex=female&start=2027-01-31"
+
+
+def sheet_text(client, query):
+    response = client.get(f"/sheet?{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    body = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+    return re.sub(r"\s+", " ", html.unescape(body).replace(NBSP, " "))
+
+
+def test_a_dose_measured_too_far_from_the_intended_is_flagged_on_the_sheet(client):
+    # 10 kg, taper step 6: 0.35 mg/kg/day × 10 kg = 3.5 mg, rounded to 4 mg;
+    # 4 mg ÷ 3 mg/mL = 1.33 mL, 1.3 mL in the 5 mL syringe (0.1 mL steps) =
+    # 3.9 mg; (3.9 - 3.5) ÷ 3.5 = +11.4 %, beyond the 10 % allowed.
+    text = sheet_text(client, f"{CHILD}&weight=10&height=80&regimen=prednisolone&confirm_implausible=yes")
+    assert ("Check before giving: Prednisolone: 3.9 mg measured for 3.5 mg intended (+11.4%), "
+            "more than 10% off.") in text
+    assert text.count("Check before giving:") == 1  # steps 1 to 5 and 7 are within 10 %
+
+
+def test_a_cumulative_dose_at_its_threshold_is_flagged_on_the_sheet(client):
+    # NIH plan, 40 kg, 150 cm: BSA sqrt(150 × 40 / 3600) = 1.29 m². 500 mg/m² × 1.29 =
+    # 645, rounded to 650 mg: 32.5 mL, measured 33 mL (660 mg); then 750 mg/m² × 1.29 =
+    # 967.5, 970 mg: 48.5 mL, measured 49 mL (980 mg), five times. 660 + 5 × 980 =
+    # 5,560 mg; ÷ 1.29 m² = 4,310 mg/m², at or above the 4,000 mg/m² threshold.
+    text = sheet_text(client, "weight=40&weight_unit=kg&height=150&height_unit=cm&start=2027-01-31"
+                              "&plan=lupus_nephritis_nih&regimen=cyclophosphamide")
+    assert ("Check before giving: Cyclophosphamide: the cumulative dose reaches 4,310 mg/m², at or above "
+            "the 4,000 mg/m² the pharmacy set.") in text
+
+
+def test_kidney_rules_print_as_sentences(client):
+    text = sheet_text(client, f"{CHILD}&weight=14&height=96&regimen=methotrexate&regimen=pamidronate"
+                              "&creatinine=2&creatinine_unit=mg/dL")
+    assert "EGFR" not in text and ".." not in text and "; Check" not in text
+    assert "Kidney function not given" not in text
+
+
+def test_a_phased_regimen_heading_gives_each_phase_its_cap_rounding_and_rhythm(client):
+    text = sheet_text(client, "weight=20&weight_unit=kg&height=110&height_unit=cm&start=2027-01-31"
+                              "&plan=kawasaki_aha2017&regimen=aspirin")
+    assert "Aspirin oral, every 6 hours then once daily" in text
+    assert ("Cap 4,000 mg/day (1,000 mg per dose) in phase 1, 81 mg/day in phase 2. "
+            "Rounded half-up to 5 mg in phase 1, 1 mg in phase 2.") in text
+
+
+def test_a_weight_not_measured_is_not_called_measured(client):
+    text = sheet_text(client, f"{CHILD}&weight=14&height=96&regimen=ivig&weight_source=estimated")
+    assert "Weight used 14 kg, as entered; weight estimated on" in text
+    assert "Height used 96 cm, as measured" in text
