@@ -235,8 +235,12 @@ def infusion_lines(rp: RegimenPlan, item: PhaseDoses) -> tuple[str, ...]:
     if infusion.hydration:
         h = infusion.hydration
         rule = rp.regimen.infusion.hydration
-        trail = (f"{amount(rule.volume, f'mL/{rule.per}')} {TIMES} {amount(rp.basis_value, rule.per)} = "
-                 if rp.basis_unit == rule.per else "")
+        trail = ""
+        if rp.basis_unit == rule.per:
+            exact = rule.volume * rp.basis_value
+            trail = f"{amount(rule.volume, f'mL/{rule.per}')} {TIMES} {amount(rp.basis_value, rule.per)} = "
+            if exact != h.volume_ml:
+                trail += f"{amount(exact, 'mL')}, rounded to "
         lines.append(f"Before the dose: {h.fluid} {trail}{amount(h.volume_ml, 'mL')} over "
                      f"{_hours(int(h.minutes))} ({amount(h.rate_ml_per_h, 'mL/h')})")
     if infusion.dilution:

@@ -81,3 +81,10 @@ def test_a_weight_not_measured_is_not_called_measured(client):
     text = sheet_text(client, f"{CHILD}&weight=14&height=96&regimen=ivig&weight_source=estimated")
     assert "Weight used 14 kg, as entered; weight estimated on" in text
     assert "Height used 96 cm, as measured" in text
+
+
+def test_the_hydration_volume_shows_its_rounding(client):
+    # 750 mL/m² × 0.61 m² = 457.5 mL, rounded half-up to 1 mL: 458 mL over 1 hour.
+    text = sheet_text(client, f"{CHILD}&weight=14&height=96&regimen=cyclophosphamide")
+    assert ("Before the dose: sodium chloride 0.9% 750 mL/m² × 0.61 m² = 457.5 mL, rounded to 458 mL "
+            "over 1 h 0 min (458 mL/h)") in text
