@@ -192,3 +192,18 @@ def test_every_plan_same_in_kg_and_lb(book, plan_id, lb, h):
     kg = half_up(lb * D("0.45359237"), D("0.01"))
     assert plan(book, plan_id, weight=lb, weight_unit="lb", height=h).regimens == \
         plan(book, plan_id, weight=kg, height=h).regimens
+
+
+def test_each_drug_keeps_its_products_and_notes_in_every_plan(book):
+    # Section A's products and section D's notes belong to the drug, whatever
+    # the plan: the CARRA prednisolone is measured like the case plan's
+    # (28 mg ÷ 3 mg/mL = 9.33 mL, 9.4 mL in a 10 mL syringe = 28.2 mg), and
+    # the Kawasaki immunoglobulin carries the boxed-warning note.
+    pred = regimen(plan(book, "jdm_carra_ivmp"), "prednisolone")
+    first = pred.administration.measures[0]
+    assert (first.volume, first.device.name, first.measured) == (D("9.4"), "10 mL syringe", D("28.2"))
+    assert pred.regimen.notes == ("Calcium and vitamin D as per local protocol.",)
+    ivig = regimen(plan(book, "kawasaki_aha2017", weight="20", height="110"), "ivig")
+    assert ivig.regimen.notes == (
+        "Check kidney function and hydration before each course; slowest practicable rate if at risk "
+        "of thrombosis or kidney failure (boxed warning).",)
