@@ -150,7 +150,8 @@ def _date_rows(rp: RegimenPlan) -> tuple[DateRow, ...]:
     unit = r.amount_unit
     if not phase.is_course:
         first = rp.phase_doses[0]
-        return (DateRow(f"from {long_date(first.date)} to {_until(first)}", False),)
+        until = f" to {long_date(first.until)}" if first.until else ", continuing until changed"
+        return (DateRow(f"from {long_date(first.date)}{until}", False),)
     runs: list[tuple[Decimal, list[date]]] = []
     for doses in rp.phase_doses:
         if runs and runs[-1][0] == doses.amount:
@@ -368,7 +369,7 @@ def regimen_view(rp: RegimenPlan) -> RegimenView:
     first = rp.phase_doses[0]
     phased = r.phased
     count = sum(len(doses.dates) for doses in rp.phase_doses)
-    doses = f"{count} dose{'s' if count > 1 else ''}" if r.phases[0].is_course else "daily"
+    doses = f"{count} dose{'s' if count > 1 else ''}" if r.phases[0].is_course else ""
     given = rp.administration
     return RegimenView(
         id=r.id,

@@ -88,3 +88,18 @@ def test_the_hydration_volume_shows_its_rounding(client):
     text = sheet_text(client, f"{CHILD}&weight=14&height=96&regimen=cyclophosphamide")
     assert ("Before the dose: sodium chloride 0.9% 750 mL/m² × 0.61 m² = 457.5 mL, rounded to 458 mL "
             "over 1 h 0 min (458 mL/h)") in text
+
+
+def test_a_continuing_daily_regimen_reads_as_one_sentence(client):
+    # Mycophenolate 600 mg/m² × 1.29 m² = 774 mg, rounded to 750 mg, twice daily.
+    text = sheet_text(client, "weight=40&weight_unit=kg&height=150&height_unit=cm&start=2027-01-31"
+                              "&plan=lupus_nephritis_mmf&regimen=mycophenolate")
+    assert ("Give 750 mg oral, twice daily (1,500 mg a day): from 31 Jan 2027, continuing until changed"
+            in text)
+
+
+def test_the_first_aspirin_phase_says_when_it_may_end_early(client):
+    text = sheet_text(client, "weight=20&weight_unit=kg&height=110&height_unit=cm&start=2027-01-31"
+                              "&plan=kawasaki_aha2017&regimen=aspirin")
+    assert ("400 mg every 6 hours (1,600 mg a day), for 14 days or until afebrile for 48 to 72 hours "
+            "(verify before local use)") in text
