@@ -207,3 +207,19 @@ def test_each_drug_keeps_its_products_and_notes_in_every_plan(book):
     assert ivig.regimen.notes == (
         "Check kidney function and hydration before each course; slowest practicable rate if at risk "
         "of thrombosis or kidney failure (boxed warning).",)
+
+
+def test_eurolupus_cyclophosphamide_is_measured_diluted_and_noted(book):
+    # 500 mg ÷ 20 mg/mL = 25 mL: more than the 20 mL syringe holds, so the
+    # 50 mL syringe (1 mL steps), 25 mL = 500 mg; to 100 mL (5 mg/mL) over
+    # 60 minutes: 100 mL/h. Six doses: 3,000 mg.
+    cyc = regimen(plan(book, "lupus_nephritis_eurolupus"), "cyclophosphamide")
+    given = cyc.administration
+    m = given.measures[0]
+    assert (m.volume, m.device.name, m.measured) == (25, "50 mL syringe", 500)
+    infusion = given.infusions[0]
+    assert (infusion.dilution.volume_ml, infusion.dilution.concentration) == (100, 5)
+    assert [(s.rate_ml_per_h, s.minutes) for s in infusion.steps] == [(100, 60)]
+    assert given.cumulative.amount == 3000
+    assert cyc.regimen.notes == ("Hydration and mesna as per local protocol; check the blood count "
+                                 "before each dose.",)
