@@ -7,7 +7,7 @@ the value printed and used for dosing (`shared/clinical-reference.md`).
 Powers and logarithms are `Decimal` arithmetic, so no binary float is
 involved. The value that is rounded is the one computed at 28 significant
 digits with `decimal`'s correctly rounded `ln`/`exp`: `body_surface_area`
-first evaluates a power formula at 12 digits with `quick_ln` (a quarter of
+first evaluates a power formula at 12 digits with `quick_ln` (a sixth of
 the time), which decides the rounding unless the value lies within
 `QUICK_MARGIN` of a rounding boundary, and only then evaluates it again at
 28 digits (Ziv's strategy; Muller JM et al., Handbook of Floating-Point
