@@ -1,13 +1,21 @@
 """BSA formulas against values computed independently (a pocket calculator
 with each published formula; the float values below are to 4 decimals)."""
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.dosing.bsa import BSA_STEP, FORMULAS, FULL_DIGITS, QUICK_DIGITS, QUICK_MARGIN, body_surface_area
+from app.dosing.bsa import (
+    BSA_STEP,
+    FORMULAS,
+    FULL_DIGITS,
+    QUICK_DIGITS,
+    QUICK_MARGIN,
+    body_surface_area,
+    quick_ln,
+)
 from app.dosing.rounding import half_up
 
 D = Decimal
@@ -79,3 +87,18 @@ def test_a_value_next_to_a_rounding_boundary_rounds_as_its_full_value(formula, h
 def test_the_rounded_bsa_is_that_of_the_28_digit_value(formula, height, weight):
     assert body_surface_area(formula, height, weight) == half_up(FORMULAS[formula](height, weight, 28),
                                                                  BSA_STEP)
+
+
+def test_the_quick_logarithm_is_within_2e_10_for_every_accepted_height_and_weight():
+    # Every height (0.1 cm, 20 to 250 cm) and weight (0.01 kg, 0.3 to 250 kg,
+    # and in grams for Boyd) the engine can dose on: the bound QUICK_MARGIN
+    # rests on.
+    heights = [D(tenths) / 10 for tenths in range(200, 2501)]
+    weights = [D(hundredths) / 100 for hundredths in range(30, 25001)]
+    with localcontext(prec=FULL_DIGITS):
+        ln_1000 = D(1000).ln()
+        exact = [(x, x.ln()) for x in heights + weights]
+        exact += [(w * 1000, ln + ln_1000) for w, ln in exact[len(heights):]]
+    with localcontext(prec=QUICK_DIGITS):
+        worst = max(abs(quick_ln(x) - ln) for x, ln in exact)
+    assert worst < D("2E-10")

@@ -22,6 +22,7 @@ from app.dosing.kidney import (
     ckid_u25_k,
     creatinine_mg_dl,
     egfr,
+    outcome_without_egfr,
     read_kidney_rules,
 )
 from app.dosing.toml_source import read_toml
@@ -204,6 +205,20 @@ def test_pamidronate_rules():
     unknown = apply_kidney_rules(rules, None)
     assert unknown.warnings == (NOT_GIVEN, check) and unknown.max_rate is None
     assert apply_kidney_rules(rules, D(60)).warnings == (check,)
+
+
+def test_each_regimens_outcome_without_egfr_is_worked_out_once(book):
+    for regimen in book.regimens.values():
+        if regimen.kidney_rules:
+            assert regimen.kidney_without_egfr == apply_kidney_rules(regimen.kidney_rules, None, D("23.45"))
+        else:
+            assert regimen.kidney_without_egfr is None
+
+
+def test_no_outcome_without_egfr_when_an_unbounded_rule_needs_the_weight():
+    per_kg = KidneyRule("max_rate", "x", max_rate=D(3), max_rate_unit="mg/kg/min")
+    assert outcome_without_egfr((per_kg,)) is None
+    assert outcome_without_egfr(IVIG) == apply_kidney_rules(IVIG, None)
 
 
 def test_lowest_rate_and_percent_win():

@@ -93,7 +93,6 @@ def _cumulative(regimen: Regimen, doses: tuple[PhaseDoses, ...], measures: list[
     None when a run is open-ended."""
     if regimen.open_ended:
         return None
-    given = [(phase_doses.amount if taken is None else taken.measured,
-              phase.count * phase.split_days if phase.is_course else phase.days * phase.doses_per_day)
+    given = [(phase_doses.amount if taken is None else taken.measured, phase.doses_given)
              for phase, phase_doses, taken in zip(regimen.phases, doses, measures, strict=True)]
     return cumulative(given, already_given, basis, regimen.basis_unit, regimen.cumulative_threshold)

@@ -35,13 +35,17 @@ def add_months(start: date, months: int) -> date:
 @lru_cache(maxsize=1024)
 def every_months(start: date, months: int, count: int) -> tuple[date, ...]:
     """`count` dates, `months` calendar months apart, counted from `start`
-    (cached: most requests start today)."""
+    (cached: most requests start today). A day up to the 28th is in every
+    month, so only a later one is clamped, date by date."""
     first, day = start.year * 12 + start.month - 1, start.day
-    return tuple(_month_date(first + months * n, day) for n in range(count))
+    numbers = range(first, first + months * count, months)
+    if day <= 28:
+        return tuple([date(number // 12, number % 12 + 1, day) for number in numbers])
+    return tuple([_month_date(number, day) for number in numbers])
 
 
 @lru_cache(maxsize=1024)
 def every_days(start: date, days: int, count: int) -> tuple[date, ...]:
     """`count` dates, exactly `days` days apart, from `start` (cached)."""
     first = start.toordinal()
-    return tuple(date.fromordinal(first + days * n) for n in range(count))
+    return tuple(map(date.fromordinal, range(first, first + days * count, days)))

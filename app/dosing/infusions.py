@@ -123,7 +123,6 @@ def infuse(rule: InfusionRule, amount: Decimal, volume_ml: Decimal, concentratio
         if rule.min_concentration is not None and strength < rule.min_concentration:
             warnings.append(f"the concentration in {bag} mL is below the minimum of "
                             f"{rule.min_concentration} {amount_unit}/mL")
-    limits = [m for m in (rule.max_rate, max_rate) if m is not None]
     steps: list[InfusionStep] = []
     if rule.rate_steps:
         left = volume
@@ -141,8 +140,13 @@ def infuse(rule: InfusionRule, amount: Decimal, volume_ml: Decimal, concentratio
     else:
         rate = half_up(volume / rule.minutes * MINUTES_PER_HOUR, RATE_STEP)
         minutes = int(rule.minutes)
-        if limits and rate * strength > min(limits):
-            rate = floor_to(min(limits) / strength, RATE_STEP)
+        # The lowest maximum rate, amount units per hour (None: no maximum).
+        if max_rate is None or rule.max_rate is None:
+            limit = rule.max_rate if max_rate is None else max_rate
+        else:
+            limit = min(rule.max_rate, max_rate)
+        if limit is not None and rate * strength > limit:
+            rate = floor_to(limit / strength, RATE_STEP)
             minutes = _minutes_up(volume, rate)
         steps.append(InfusionStep(rate, minutes, volume))
     hydration = None
@@ -152,7 +156,10 @@ def infuse(rule: InfusionRule, amount: Decimal, volume_ml: Decimal, concentratio
         fluid_ml = half_up(h.volume * basis, WHOLE_ML)
         hydration = HydrationPlan(h.fluid, fluid_ml, h.minutes,
                                   half_up(fluid_ml / h.minutes * MINUTES_PER_HOUR, RATE_STEP))
-    return Infusion(tuple(steps), sum(s.minutes for s in steps), dilution, hydration, tuple(warnings))
+    total_minutes = 0
+    for pump_step in steps:
+        total_minutes += pump_step.minutes
+    return Infusion(tuple(steps), total_minutes, dilution, hydration, tuple(warnings))
 
 
 def read_infusion(rd: FieldReader, data: Any, path: tuple[str, ...], amount_unit: str

@@ -391,6 +391,15 @@ def apply_kidney_rules(rules: tuple[KidneyRule, ...], egfr: Decimal | None,
     )
 
 
+def outcome_without_egfr(rules: tuple[KidneyRule, ...]) -> KidneyOutcome | None:
+    """The outcome of `rules` when no creatinine was given, the same for
+    every patient, or None when it depends on the dosing weight (a per-kg
+    maximum rate that always applies): for a regimen to work out once."""
+    if any(rule.max_rate_per_kg and rule.applies(None) for rule in rules):
+        return None
+    return apply_kidney_rules(rules, None)
+
+
 def read_kidney_rules(rd: FieldReader, data: Any, path: tuple[str, ...]
                       ) -> tuple[KidneyRule, ...] | None:
     """A regimen's `kidney` list (an array of tables), each rule such as

@@ -36,6 +36,7 @@ WEIGHT_STEP = Decimal("0.01")
 #: A kidney rule's maximum rate, in mg/h, in each amount unit per hour.
 MG_H_TO = {unit: factor("mg", unit) for unit in ("mg", "g", "mcg")}
 HEIGHT_STEP = Decimal("0.1")
+ONE_DAY = timedelta(days=1)
 
 
 class DoseItem(NamedTuple):
@@ -254,13 +255,6 @@ def basis_value(regimen: Regimen, patient: Patient) -> Decimal:
     return Decimal(1)
 
 
-def _continues(previous: Phase | None, phase: Phase) -> bool:
-    """True when `phase` is a course on the same calendar as the course
-    before it (a dose that changes after the first administration)."""
-    return (previous is not None and previous.is_course and phase.is_course
-            and (previous.every_days, previous.every_months) == (phase.every_days, phase.every_months))
-
-
 def regimen_doses(regimen: Regimen, basis: Decimal, override: Decimal | None,
                   start: date, scale: Decimal | None = None) -> tuple[PhaseDoses, ...]:
     """The doses of each phase of `regimen` from `start` for a basis value
@@ -276,14 +270,13 @@ def regimen_doses(regimen: Regimen, basis: Decimal, override: Decimal | None,
     result: list[PhaseDoses] = []
     day = start
     anchor, done = start, 0
-    previous: Phase | None = None
-    for index, phase in enumerate(regimen.phases):
+    for index, (phase, continues) in enumerate(zip(regimen.phases, regimen.continues, strict=True)):
         dose = phase.dose if override is None else override
         exact = plain(dose * basis * phase.dose_factor if scale is None
                       else dose * basis * phase.dose_factor * scale)
         amount = round_dose(exact, phase.dose_cap, phase.round_to)
         if phase.is_course:
-            if not _continues(previous, phase):
+            if not continues:
                 anchor, done = day, 0
             if phase.every_days is not None:
                 dates = every_days(anchor, phase.every_days, done + phase.count + 1)
@@ -297,12 +290,12 @@ def regimen_doses(regimen: Regimen, basis: Decimal, override: Decimal | None,
             done += phase.count
             day = dates[-1]
         else:
-            until = None if phase.days is None else day + timedelta(days=phase.days - 1)
+            offset = phase.last_day_offset
+            until = None if offset is None else day + offset
             result.append(PhaseDoses(index, dose, exact, exact > phase.dose_cap, amount, False,
                                      phase.doses_per_day, (day,), until))
             if until is not None:
-                day = until + timedelta(days=1)
-        previous = phase
+                day = until + ONE_DAY
     return tuple(result)
 
 
@@ -310,7 +303,7 @@ def regimen_start(entry: PlanEntry, plan_start: date, start_dates: Mapping[str, 
     """The first dose of a plan's regimen: the prescriber's date for it, or
     the plan's start plus the regimen's offset (day 1 is the start)."""
     chosen = start_dates.get(entry.id)
-    return chosen if chosen is not None else plan_start + timedelta(days=entry.start_day - 1)
+    return chosen if chosen is not None else plan_start + entry.start_offset
 
 
 def rounds_to_nothing(rp: RegimenPlan) -> FieldError:
@@ -418,8 +411,10 @@ def compute_plan(book: RegimenBook, req: PlanRequest, references: GrowthReferenc
         infusion_weight = used_weight.kg if used_weight else patient.weight_kg
         outcome = None
         if regimen.kidney_rules:
-            outcome = apply_kidney_rules(regimen.kidney_rules, None if kidney is None else kidney.value,
-                                         infusion_weight)
+            outcome = regimen.kidney_without_egfr if kidney is None else None
+            if outcome is None:
+                outcome = apply_kidney_rules(regimen.kidney_rules, None if kidney is None else kidney.value,
+                                             infusion_weight)
             if outcome.withhold:
                 errors.append(FieldError("regimens", (
                     f"{regimen.drug}: eGFR {formatting.number(kidney.value)} mL/min/1.73 m²: "
@@ -431,7 +426,7 @@ def compute_plan(book: RegimenBook, req: PlanRequest, references: GrowthReferenc
         first = regimen_start(entry, req.start, req.start_dates)
         scale = None if outcome is None or outcome.percent is None else outcome.percent / 100
         doses = regimen_doses(regimen, basis, req.overrides.get(entry.id), first, scale)
-        if any(d.amount == 0 for d in doses):
+        if 0 in [d.amount for d in doses]:
             errors.append(rounds_to_nothing(RegimenPlan(entry.id, regimen, basis, entry.id in req.overrides,
                                                         first, doses, dosing_weight=used_weight,
                                                         kidney=outcome)))

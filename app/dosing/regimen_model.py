@@ -26,13 +26,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from functools import cached_property
+from itertools import pairwise
 from typing import Literal
 
 from .formatting import unit as unit_text
 from .infusions import InfusionRule
-from .kidney import KidneyRule
+from .kidney import KidneyOutcome, KidneyRule, outcome_without_egfr
 from .products import Device, ProductUse
 
 Basis = Literal["weight", "bsa", "fixed"]
@@ -75,10 +77,25 @@ class Phase:
     #: Words for the time a per-time rule is per ("day", "week"), else None.
     per: str | None
 
-    @property
+    @cached_property
     def is_course(self) -> bool:
         """True for counted administrations, False for a daily run."""
         return self.count is not None
+
+    @cached_property
+    def last_day_offset(self) -> timedelta | None:
+        """From a daily run's first day to its last (`days` − 1 days); None
+        for a course or an open-ended run."""
+        return None if self.is_course or self.days is None else timedelta(days=self.days - 1)
+
+    @cached_property
+    def doses_given(self) -> int | None:
+        """How many doses the phase gives: each day of each administration
+        of a course, each dose of each day of a daily run; None when
+        open-ended."""
+        if self.is_course:
+            return self.count * self.split_days
+        return None if self.days is None else self.days * self.doses_per_day
 
     @property
     def divided(self) -> bool:
@@ -141,11 +158,28 @@ class Regimen:
     def basis_unit(self) -> str | None:
         return BASIS_UNITS[self.basis]
 
-    @property
+    @cached_property
     def open_ended(self) -> bool:
         """True when the last phase runs until changed (no end date)."""
         last = self.phases[-1]
         return not last.is_course and last.days is None
+
+    @cached_property
+    def continues(self) -> tuple[bool, ...]:
+        """For each phase, True when it is a course on the same calendar as
+        the course before it (a dose that changes after the first
+        administration), whose count it continues."""
+        return (False,) + tuple(
+            previous.is_course and phase.is_course
+            and (previous.every_days, previous.every_months) == (phase.every_days, phase.every_months)
+            for previous, phase in pairwise(self.phases))
+
+    @cached_property
+    def kidney_without_egfr(self) -> KidneyOutcome | None:
+        """What the kidney rules say when no creatinine was given, worked
+        out once; None when there are no rules or the outcome needs the
+        dosing weight (`outcome_without_egfr`)."""
+        return outcome_without_egfr(self.kidney_rules) if self.kidney_rules else None
 
     @property
     def override_range(self) -> tuple[Decimal, Decimal, str] | None:
@@ -164,6 +198,11 @@ class PlanEntry:
     id: str
     regimen: Regimen
     start_day: int
+
+    @cached_property
+    def start_offset(self) -> timedelta:
+        """From the plan's start to the regimen's first dose (day 1: none)."""
+        return timedelta(days=self.start_day - 1)
 
 
 @dataclass(frozen=True)

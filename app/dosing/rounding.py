@@ -15,7 +15,8 @@ _ONE = Decimal(1)
 #: Increments that are powers of ten (0.000001 to 1,000), each mapped to itself
 #: written with its exponent (1 as 1, 10 as 1E+1): rounding to these is
 #: one `quantize`, which is how most doses, volumes and rates are rounded.
-_POWERS_OF_TEN = {q: q for q in (_ONE.scaleb(k) for k in range(-6, 4))}
+#: 1 maps to `_ONE`, whose quantized values are already plain.
+_POWERS_OF_TEN = {q: q for q in (_ONE.scaleb(k) for k in range(-6, 4))} | {_ONE: _ONE}
 
 
 def half_up(value: Decimal, increment: Decimal) -> Decimal:
@@ -27,6 +28,8 @@ def half_up(value: Decimal, increment: Decimal) -> Decimal:
     quantum = _POWERS_OF_TEN.get(increment)
     if quantum is None:
         rounded = (value / increment).quantize(_ONE, ROUND_HALF_UP) * increment
+    elif quantum is _ONE:
+        return value.quantize(_ONE, ROUND_HALF_UP)
     else:
         rounded = value.quantize(quantum, ROUND_HALF_UP)
     return rounded.quantize(_ONE) if rounded == rounded.to_integral_value() else rounded.normalize()
