@@ -357,7 +357,7 @@ def _after(rp: RegimenPlan) -> tuple[str, ...]:
         if total.already_given:
             text += f" + {amount(total.already_given, unit)} already given = {amount(total.amount, unit)}"
         if total.per_basis is not None:
-            text += (f"; {amount(total.amount, unit)} ÷ {amount(rp.basis_value, total.basis_unit)} = "
+            text += (f"; {amount(total.amount, unit)} ÷ {amount(total.basis_value, total.basis_unit)} = "
                      f"{amount(total.per_basis, f'{unit}/{total.basis_unit}')}")
         lines.append(text + ".")
     return printed_lines(lines) + tuple(printed_once(note) for note in rp.regimen.notes)

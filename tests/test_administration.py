@@ -197,6 +197,9 @@ def test_a_rate_from_a_maximum_never_exceeds_it(weight, grams):
      "regimens.methotrexate.products"),
     ('duration = { value = 4, unit = "h", source = "CHEO Parenteral Manual 2017 (A3): over 4 hours" }\n', '',
      "regimens.pamidronate.infusion"),
+    ('cumulative_warning = { value = 4000, unit = "mg/m2"',
+     'cumulative_warning = { value = 4000, unit = "mg/mL"',
+     "regimens.cyclophosphamide.cumulative_warning.unit"),
 ])
 def test_malformed_administration_is_refused(tmp_path, old, new, field):
     problems, path = problems_for(tmp_path, edited(old, new))

@@ -220,6 +220,13 @@ def test_eurolupus_cyclophosphamide_is_measured_diluted_and_noted(book):
     infusion = given.infusions[0]
     assert (infusion.dilution.volume_ml, infusion.dilution.concentration) == (100, 5)
     assert [(s.rate_ml_per_h, s.minutes) for s in infusion.steps] == [(100, 60)]
-    assert given.cumulative.amount == 3000
+    # A fixed dose, yet cyclophosphamide is totalled per m² against the
+    # pharmacy's 4,000 mg/m² (section C): 3,000 mg ÷ 0.61 m² = 4,918 mg/m².
+    total = given.cumulative
+    assert (total.amount, total.basis_value, total.per_basis) == (3000, D("0.61"), 4918)
+    assert total.basis_unit == "m2"
+    assert total.reaches_threshold
+    assert ("cyclophosphamide: the cumulative dose reaches 4,918 mg/m², at or above the 4,000 mg/m² the "
+            "pharmacy set") in given.warnings
     assert cyc.regimen.notes == ("Hydration and mesna as per local protocol; check the blood count "
                                  "before each dose.",)

@@ -78,7 +78,7 @@ def administer(regimen: Regimen, regimen_id: str, doses: tuple[PhaseDoses, ...],
                 warnings.extend(f"{regimen.drug}: {w}" for w in infused.warnings)
         measures.append(taken)
         infusions.append(infused)
-    total = _cumulative(regimen, doses, measures, already_given or Decimal(0), basis)
+    total = _cumulative(regimen, doses, measures, already_given or Decimal(0), basis, weight_kg, bsa_m2)
     if total is not None and total.reaches_threshold:
         warnings.append(
             f"{regimen.drug}: the cumulative dose reaches "
@@ -88,11 +88,16 @@ def administer(regimen: Regimen, regimen_id: str, doses: tuple[PhaseDoses, ...],
 
 
 def _cumulative(regimen: Regimen, doses: tuple[PhaseDoses, ...], measures: list[Measure | None],
-                already_given: Decimal, basis: Decimal) -> Cumulative | None:
-    """Each dose counted once, each day of a daily run for its doses a day;
-    None when a run is open-ended."""
+                already_given: Decimal, basis: Decimal, weight_kg: Decimal, bsa_m2: Decimal
+                ) -> Cumulative | None:
+    """Each dose counted once, each day of a daily run for its doses a day,
+    per kg or m² of the basis used, or of the threshold's unit where that
+    differs (the dosing weight in kg, the BSA in m²); None when a run is
+    open-ended."""
     if regimen.open_ended:
         return None
     given = [(phase_doses.amount if taken is None else taken.measured, phase.doses_given)
              for phase, phase_doses, taken in zip(regimen.phases, doses, measures, strict=True)]
-    return cumulative(given, already_given, basis, regimen.basis_unit, regimen.cumulative_threshold)
+    per = regimen.cumulative_per or regimen.basis_unit
+    value = basis if per == regimen.basis_unit else (bsa_m2 if per == "m2" else weight_kg)
+    return cumulative(given, already_given, value, per, regimen.cumulative_threshold)

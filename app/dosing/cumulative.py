@@ -23,13 +23,15 @@ PER_BASIS_STEP = {"kg": Decimal("0.01"), "m2": Decimal(1)}
 
 class Cumulative(NamedTuple):
     """`amount` in the regimen's amount unit; `per_basis` in that unit per
-    `basis_unit` (None for a fixed dose)."""
+    `basis_unit`, `amount` divided by `basis_value` (kg or m²; all three
+    None for a fixed dose without a threshold)."""
 
     amount: Decimal
     already_given: Decimal
     per_basis: Decimal | None
     basis_unit: str | None
     reaches_threshold: bool
+    basis_value: Decimal | None = None
 
 
 def cumulative(doses: Iterable[tuple[Decimal, int]], already_given: Decimal, basis: Decimal,
@@ -41,4 +43,5 @@ def cumulative(doses: Iterable[tuple[Decimal, int]], already_given: Decimal, bas
         amount += measured * times
     per_basis = None if basis_unit is None else half_up(amount / basis, PER_BASIS_STEP[basis_unit])
     reaches = threshold is not None and per_basis is not None and per_basis >= threshold
-    return Cumulative(plain(amount), already_given, per_basis, basis_unit, reaches)
+    return Cumulative(plain(amount), already_given, per_basis, basis_unit, reaches,
+                      None if basis_unit is None else basis)

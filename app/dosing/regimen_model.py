@@ -128,6 +128,9 @@ class Regimen:
     #: and the same as written ("4,000 mg/m²").
     cumulative_threshold: Decimal | None = None
     cumulative_threshold_text: str | None = None
+    #: What the cumulative dose is totalled per ("kg" or "m2"): the unit of
+    #: the threshold where one is set, else the basis unit (None: fixed dose).
+    cumulative_per: str | None = None
     #: "actual", or "adjusted": dosed (and infused) on the adjusted body
     #: weight when the actual weight is above the file's threshold.
     dosing_weight: str = "actual"

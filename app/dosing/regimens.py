@@ -222,14 +222,18 @@ class _RegimenReader:
         if "cumulative_warning" in table:
             w_path = (*path, "cumulative_warning")
             threshold = read_quantity(rd, table["cumulative_warning"], w_path)
-            per = BASIS_UNITS[basis]
+            # Per kg or per m², whatever the regimen is dosed on: a fixed dose
+            # of cyclophosphamide is still totalled per m² (section C).
+            per = next((unit for unit in ("kg", "m2") if threshold is not None
+                        and threshold.unit.dimensionality == MASS / ureg.get_dimensionality(unit)), None)
             if threshold is None:
                 ok = False
-            elif per is None or threshold.unit.dimensionality != MASS / ureg.get_dimensionality(per):
-                rd.problem((*w_path, "unit"), f"a cumulative dose per basis unit, such as mg/{per or 'kg'}")
+            elif per is None:
+                rd.problem((*w_path, "unit"), "a cumulative dose per kg or per m², such as mg/m2")
                 ok = False
             else:
                 self.cite(threshold.source)
+                fields["cumulative_per"] = per
                 fields["cumulative_threshold"] = magnitude_in(
                     Quantity(threshold.value, threshold.unit), f"{amount_unit}/{per}")
                 fields["cumulative_threshold_text"] = formatting.amount(threshold.value, threshold.text)
