@@ -12,12 +12,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
 from .dosing import formatting as fmt
 from .dosing.bsa import FORMULA_NAMES
+from .dosing.infusions import InfusionStep
 from .dosing.plan import PhaseDoses, Plan, RegimenPlan
 from .dosing.regimen_model import BASIS_WORDS, Phase
 from .dosing.units import TO_CM, TO_KG
@@ -249,10 +250,41 @@ def infusion_lines(rp: RegimenPlan, item: PhaseDoses) -> tuple[str, ...]:
         lines.append(f"Dilute in {d.fluid} to {amount(d.volume_ml, 'mL')}: "
                      f"{amount(item_measured(rp, item), unit)} ÷ {amount(d.volume_ml, 'mL')} = "
                      f"{amount(d.concentration, f'{unit}/mL')}")
-    steps = "; ".join(f"{amount(s.rate_ml_per_h, 'mL/h')} for {s.minutes}{NBSP}min "
-                      f"({amount(s.volume_ml, 'mL')})" for s in infusion.steps)
+    concentration = infusion.dilution.concentration if infusion.dilution else given.product.strength
+    steps = "; ".join(f"{_rate_trail(rp, n, s, concentration)}{amount(s.rate_ml_per_h, 'mL/h')} for "
+                      f"{s.minutes}{NBSP}min ({amount(s.volume_ml, 'mL')})"
+                      for n, s in enumerate(infusion.steps))
     lines.append(f"Pump: {steps}; total {_hours(infusion.total_minutes)}")
     return tuple(lines)
+
+
+def _rate_trail(rp: RegimenPlan, n: int, step: InfusionStep, concentration: Decimal) -> str:
+    """How a pump rate from a maximum was worked out, so that it can be
+    checked by hand: "1 mg/kg/min (0.06 g/kg/h) × 14 kg ÷ 0.1 g/mL = ",
+    with ", rounded down to" where the rate was rounded down; empty for a
+    rate from a volume over a set time."""
+    unit = rp.regimen.amount_unit
+    if step.limit is not None:
+        exact = step.limit / concentration
+        head = f"at most {amount(step.limit, f'{unit}/h')}: {amount(step.limit, f'{unit}/h')} ÷ "
+    elif step.per_kg_h is not None and rp.dosing_weight is not None:
+        rule = rp.regimen.infusion
+        written = rule.rate_steps[n]
+        per_kg = amount(step.per_kg_h, f"{unit}/kg/h")
+        if step.per_kg_h == written.rate_per_kg_h:
+            per_kg = f"{amount(written.rate, rule.rate_unit)} ({per_kg})"
+        else:
+            per_kg = f"{per_kg} (the kidney maximum)"
+        exact = step.per_kg_h * rp.dosing_weight.kg / concentration
+        head = f"{per_kg} {TIMES} {amount(rp.dosing_weight.kg, 'kg')} ÷ "
+    else:
+        return ""
+    result = f"{head}{amount(concentration, f'{unit}/mL')} = "
+    if exact != step.rate_ml_per_h:
+        shown = exact.quantize(HUNDREDTH, ROUND_HALF_UP)
+        result += (f"{'' if shown == exact else 'about '}{fmt.number(shown)}{NBSP}mL/h, "
+                   "rounded down to ")
+    return result
 
 
 def item_measured(rp: RegimenPlan, item: PhaseDoses) -> Decimal:

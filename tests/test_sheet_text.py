@@ -103,3 +103,25 @@ def test_the_first_aspirin_phase_says_when_it_may_end_early(client):
                               "&plan=kawasaki_aha2017&regimen=aspirin")
     assert ("400 mg every 6 hours (1,600 mg a day), for 14 days or until afebrile for 48 to 72 hours "
             "(verify before local use)") in text
+
+
+def test_each_immunoglobulin_pump_rate_can_be_recomputed(client):
+    # 1, 2, 4 mg/kg/min = 0.06, 0.12, 0.24 g/kg/h; × 14.3 kg ÷ 0.1 g/mL = 8.58, 17.16,
+    # 34.32 mL/h, each rounded down to 0.1 mL/h (a pump never above its maximum).
+    text = sheet_text(client, f"{CHILD}&weight=14.3&height=96&regimen=ivig")
+    assert ("Pump: 1 mg/kg/min (0.06 g/kg/h) × 14.3 kg ÷ 0.1 g/mL = 8.58 mL/h, rounded down to 8.5 mL/h "
+            "for 30 min (4.3 mL); 2 mg/kg/min (0.12 g/kg/h) × 14.3 kg ÷ 0.1 g/mL = 17.16 mL/h, rounded "
+            "down to 17.1 mL/h for 30 min (8.6 mL); 4 mg/kg/min (0.24 g/kg/h) × 14.3 kg ÷ 0.1 g/mL = "
+            "34.32 mL/h, rounded down to 34.3 mL/h for 485 min (277.1 mL)") in text
+    exact = sheet_text(client, f"{CHILD}&weight=14&height=96&regimen=ivig")
+    assert "1 mg/kg/min (0.06 g/kg/h) × 14 kg ÷ 0.1 g/mL = 8.4 mL/h for 30 min (4.2 mL)" in exact
+
+
+def test_a_rate_lowered_by_a_kidney_maximum_shows_it(client):
+    # eGFR below 60: pamidronate at most 20 mg/h; 90 mg cap in 250 mL = 0.36 mg/mL;
+    # 20 ÷ 0.36 = 55.56 mL/h, rounded down to 55.5; 250 mL ÷ 55.5 mL/h = 270.3, so 271 min.
+    text = sheet_text(client, "weight=95&weight_unit=kg&height=160&height_unit=cm&age_years=14&age_months=0"
+                              "&sex=female&start=2027-01-31&regimen=pamidronate&creatinine=1.5"
+                              "&creatinine_unit=mg/dL&confirm_implausible=yes")
+    assert ("Pump: at most 20 mg/h: 20 mg/h ÷ 0.36 mg/mL = about 55.56 mL/h, rounded down to 55.5 mL/h for "
+            "271 min (250 mL)") in text

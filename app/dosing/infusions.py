@@ -71,9 +71,16 @@ class InfusionRule:
 
 
 class InfusionStep(NamedTuple):
+    """One pump setting. `per_kg_h` is the rate per kg per hour (amount
+    units) a rate step was worked from, the rule's own or a lower kidney
+    maximum; `limit` the maximum (amount units per hour) that lowered a
+    rate from a volume over a set time; both None otherwise."""
+
     rate_ml_per_h: Decimal
     minutes: int
     volume_ml: Decimal
+    per_kg_h: Decimal | None = None
+    limit: Decimal | None = None
 
 
 class Dilution(NamedTuple):
@@ -132,10 +139,10 @@ def infuse(rule: InfusionRule, amount: Decimal, volume_ml: Decimal, concentratio
             run = None if step.minutes is None else half_up(rate * step.minutes / MINUTES_PER_HOUR,
                                                             VOLUME_STEP)
             if run is not None and run < left:
-                steps.append(InfusionStep(rate, step.minutes, run))
+                steps.append(InfusionStep(rate, step.minutes, run, per_kg))
                 left -= run
             else:
-                steps.append(InfusionStep(rate, _minutes_up(left, rate), left))
+                steps.append(InfusionStep(rate, _minutes_up(left, rate), left, per_kg))
                 break
     else:
         rate = half_up(volume / rule.minutes * MINUTES_PER_HOUR, RATE_STEP)
@@ -148,7 +155,9 @@ def infuse(rule: InfusionRule, amount: Decimal, volume_ml: Decimal, concentratio
         if limit is not None and rate * strength > limit:
             rate = floor_to(limit / strength, RATE_STEP)
             minutes = _minutes_up(volume, rate)
-        steps.append(InfusionStep(rate, minutes, volume))
+        else:
+            limit = None
+        steps.append(InfusionStep(rate, minutes, volume, limit=limit))
     hydration = None
     if rule.hydration is not None:
         h = rule.hydration
