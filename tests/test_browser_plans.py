@@ -67,10 +67,11 @@ def test_volumes_and_rates_read_off_the_case_sheet(page, live_server):
     assert "28 mg ÷ 3 mg/mL = 9.33 mL; measure 9.4 mL in a 10 mL syringe (28.2 mg)" in sheet
     assert "9 mg ÷ 25 mg/mL = 0.36 mL; measure 0.36 mL in a 1 mL syringe (9 mg)" in sheet
     assert "open vials 20 g + 10 g (2 g left over)" in sheet
-    assert "8.4 mL/h for 30 min (4.2 mL); 16.8 mL/h for 30 min (8.4 mL); 33.6 mL/h for 478 min (267.4 mL)" \
-        in sheet
+    assert ("1 mg/kg/min (0.06 g/kg/h) × 14 kg ÷ 0.1 g/mL = 8.4 mL/h for 30 min (4.2 mL); "
+            "2 mg/kg/min (0.12 g/kg/h) × 14 kg ÷ 0.1 g/mL = 16.8 mL/h for 30 min (8.4 mL); "
+            "4 mg/kg/min (0.24 g/kg/h) × 14 kg ÷ 0.1 g/mL = 33.6 mL/h for 478 min (267.4 mL)") in sheet
     assert "Dilute in sodium chloride 0.9% to 50 mL: 14.1 mg ÷ 50 mL = 0.282 mg/mL" in sheet
-    assert "sodium chloride 0.9% 750 mL/m² × 0.61 m² = 458 mL over 1 h 0 min" in sheet
+    assert "sodium chloride 0.9% 750 mL/m² × 0.61 m² = 457.5 mL, rounded to 458 mL over 1 h 0 min" in sheet
     assert "1,860 mg ÷ 0.61 m² = 3,049 mg/m²" in sheet
 
 
