@@ -359,13 +359,27 @@ def _before(rp: RegimenPlan) -> tuple[str, ...]:
         if kidney.percent is not None:
             said.append(f"{fmt.number(kidney.percent)}% of the dose for kidney function")
         if kidney.max_rate is not None:
-            said.append(f"infuse no faster than {fmt.amount(kidney.max_rate, 'mg/h')}")
+            said.append(f"infuse no faster than {_max_rate_trail(rp)}{fmt.amount(kidney.max_rate, 'mg/h')}")
         lines.extend(printed(sentence(text)) for text in said)
     given = rp.administration
     if given and given.product:
         product = given.product.product
         lines.append(printed_once(f"Given as {product.name}."))
     return (" ".join(lines),) if lines else ()
+
+
+def _max_rate_trail(rp: RegimenPlan) -> str:
+    """How a per-kg kidney maximum became mg/h for this child: "3.3
+    mg/kg/min (198 mg/kg/h) × 67.72 kg = "; empty for a maximum in mg/h."""
+    kidney, used = rp.kidney, rp.dosing_weight
+    if kidney is None or used is None:
+        return ""
+    rule = next((r for r in kidney.applied if r.max_rate_per_kg and r.max_rate_mg_h is not None
+                 and r.max_rate_mg_h * used.kg == kidney.max_rate), None)
+    if rule is None:
+        return ""
+    return (f"{fmt.amount(rule.max_rate, rule.max_rate_unit)} ({fmt.amount(rule.max_rate_mg_h, 'mg/kg/h')}) "
+            f"{TIMES} {fmt.amount(used.kg, 'kg')} = ")
 
 
 def _after(rp: RegimenPlan) -> tuple[str, ...]:

@@ -125,3 +125,12 @@ def test_a_rate_lowered_by_a_kidney_maximum_shows_it(client):
                               "&creatinine_unit=mg/dL&confirm_implausible=yes")
     assert ("Pump: at most 20 mg/h: 20 mg/h ÷ 0.36 mg/mL = about 55.56 mL/h, rounded down to 55.5 mL/h for "
             "271 min (250 mL)") in text
+
+
+def test_a_per_kg_kidney_maximum_shows_how_it_became_mg_per_hour(client):
+    # eGFR below 60: immunoglobulin at most 3.3 mg/kg/min = 198 mg/kg/h; × 67.72 kg
+    # (adjusted weight: 49.54 + 0.4 × (95 - 49.54)) = 13,408.56 mg/h.
+    text = sheet_text(client, "weight=95&weight_unit=kg&height=160&height_unit=cm&age_years=14&age_months=0"
+                              "&sex=female&start=2027-01-31&regimen=ivig&creatinine=1.5"
+                              "&creatinine_unit=mg/dL&confirm_implausible=yes")
+    assert "Infuse no faster than 3.3 mg/kg/min (198 mg/kg/h) × 67.72 kg = 13,408.56 mg/h." in text
