@@ -350,11 +350,6 @@ class KidneyOutcome(NamedTuple):
     applied: tuple[KidneyRule, ...]
 
 
-#: The outcome of rules that all have bounds when no eGFR was given.
-NOT_GIVEN_OUTCOME = KidneyOutcome(withhold=False, percent=None, max_rate=None, warnings=(NOT_GIVEN,),
-                                  not_given=True, applied=())
-
-
 def apply_kidney_rules(rules: tuple[KidneyRule, ...], egfr: Decimal | None,
                        weight_kg: Decimal | None = None) -> KidneyOutcome:
     """The outcome of `rules` at `egfr` (mL/min/1.73 m², None when no
@@ -365,8 +360,6 @@ def apply_kidney_rules(rules: tuple[KidneyRule, ...], egfr: Decimal | None,
     Methotrexate (below 10 withhold; 10 to below 20, 50%; 20 to below 50
     warn): at 10 the dose is halved, at 20 a warning, at 50 nothing.
     """
-    if egfr is None and rules and not any(r.below is None and r.from_ is None for r in rules):
-        return NOT_GIVEN_OUTCOME
     applied = tuple(rule for rule in rules if rule.applies(egfr))
     not_given = bool(rules) and egfr is None
     percents = [r.percent for r in applied if r.percent is not None]
