@@ -211,10 +211,13 @@ class _Fields:
         return self.number(raw["value"], f"{key}.value"), unit
 
     def text(self, data: dict, key: str, default: str | None) -> str | None:
+        """The string `key`, or `default` when it is absent (or, with its
+        error recorded, when it is not a string). An empty string is kept:
+        the engine refuses it as it refuses any other value not allowed."""
         value = data.get(key, default)
         if value is not None and not isinstance(value, str):
             self.fail(key, "must be a string")
-            return None
+            return default
         return value
 
     def whole_pair(self, data: dict, key: str, names: tuple[str, str]) -> tuple[int | None, int | None]:
@@ -342,14 +345,14 @@ def parse_body(raw: bytes) -> tuple[PlanRequest | None, list[FieldError]]:
     return PlanRequest(
         weight=weight, weight_unit=weight_unit or "", height=height,
         height_unit=height_unit or "", start=start or clinic_today(),
-        bsa_formula=formula or "mosteller",
+        bsa_formula=formula,
         regimens=None if regimens is None else tuple(regimens),
         overrides=overrides, age_years=age_years, age_months=age_months, sex=sex,
         confirm_implausible=confirm, plan=plan_id, start_dates=start_dates, products=products,
         already_given=already_given, today=clinic_today(), weighed_on=weighed_on,
-        weight_source=weight_source or "measured", creatinine=creatinine,
+        weight_source=weight_source, creatinine=creatinine,
         creatinine_unit=creatinine_unit, creatinine_on=creatinine_on,
-        egfr_formula=egfr_formula or "ckid_u25", gestation_weeks=gestation_weeks,
+        egfr_formula=egfr_formula, gestation_weeks=gestation_weeks,
         gestation_days=gestation_days,
     ), f.errors
 

@@ -243,11 +243,11 @@ def read_query(query: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None,
         plan=plan.id, start_dates=good(firsts), products=products, already_given=good(already),
         today=clinic_today(),
         weighed_on=weighed_on if isinstance(weighed_on, date) else None,
-        weight_source=text("weight_source") or "measured",
+        weight_source=args.get("weight_source", "measured"),
         creatinine=creatinine if isinstance(creatinine, Decimal) else None,
         creatinine_unit=(text("creatinine_unit") or None) if creatinine is not None else None,
         creatinine_on=creatinine_on if isinstance(creatinine_on, date) else None,
-        egfr_formula=text("egfr_formula") or "ckid_u25",
+        egfr_formula=args.get("egfr_formula", "ckid_u25"),
         gestation_weeks=whole.get("gestation_weeks"), gestation_days=whole.get("gestation_days"),
     ), errors
 

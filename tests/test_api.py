@@ -99,6 +99,10 @@ def test_override(client):
     ({"start_date": 20270131}, "start_date"),
     ({"start_date": " 2027-01-31"}, "start_date"),
     ({"bsa_formula": "costeff"}, "bsa_formula"),
+    # Found by schemathesis: an empty choice fell back to the default.
+    ({"bsa_formula": ""}, "bsa_formula"),
+    ({"weight_source": ""}, "weight_source"),
+    ({"egfr_formula": ""}, "egfr_formula"),
     ({"regimens": ["mtx"]}, "regimens"),
     ({"regimens": "ivig"}, "regimens"),
     ({"regimens": []}, "regimens"),
