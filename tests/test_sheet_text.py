@@ -134,3 +134,26 @@ def test_a_per_kg_kidney_maximum_shows_how_it_became_mg_per_hour(client):
                               "&sex=female&start=2027-01-31&regimen=ivig&creatinine=1.5"
                               "&creatinine_unit=mg/dL&confirm_implausible=yes")
     assert "Infuse no faster than 3.3 mg/kg/min (198 mg/kg/h) × 67.72 kg = 13,408.56 mg/h." in text
+
+
+def test_regimen_text_from_the_file_is_escaped_on_the_sheet(tmp_path):
+    """The regimen sections print text escaped once in `sheet.escaped`,
+    outside the template's autoescape: markup in the file's notes, fluid
+    and drug name shows as text, never as markup."""
+    from app import create_app
+    from tests.conftest import REGIMENS
+
+    text = REGIMENS.read_text(encoding="utf-8")
+    text = text.replace('notes = ["Calcium and vitamin D as per local protocol."]',
+                        'notes = ["Calcium & vitamin D <b>as per</b> \\"local\\" protocol\'s."]')
+    text = text.replace('fluid = "sodium chloride 0.9%", volume = { value = 750',
+                        'fluid = "sodium chloride 0.9% <i>&</i>", volume = { value = 750')
+    assert "<b>" in text and "<i>" in text
+    path = tmp_path / "regimens.toml"
+    path.write_text(text, encoding="utf-8")
+    client = create_app({"TESTING": True, "REGIMENS": str(path)}).test_client()
+    page = client.get("/sheet?weight=14&weight_unit=kg&height=92&height_unit=cm&start=2027-01-31"
+                      "&regimen=prednisolone&regimen=cyclophosphamide").get_data(as_text=True)
+    assert "<b>" not in page and "<i>" not in page
+    assert "Calcium &amp; vitamin D &lt;b&gt;as per&lt;/b&gt; &#34;local&#34; protocol&#39;s." in page
+    assert "sodium chloride 0.9% &lt;i&gt;&amp;&lt;/i&gt; 750" in page
