@@ -58,7 +58,7 @@ def long_date(day: date) -> str:
 
 
 #: The characters HTML escaping changes.
-_HTML_SPECIAL = re.compile(r"[&<>\"']").search
+HTML_SPECIAL = ("&", "<", ">", '"', "'")
 
 
 def html_text(text: str) -> str:
@@ -181,7 +181,8 @@ def _date_rows(rp: RegimenPlan) -> tuple[DateRow, ...]:
                 f"{fmt.weekday(dates[0])} (every {phase.every_days}{NBSP}days) from "
                 f"{long_date(dates[0])} to {long_date(dates[-1])}", True))
         else:
-            rows.extend(DateRow(f"{long_date(day)}: {amount(given, unit)}", False) for day in dates)
+            given_text = f": {amount(given, unit)}"
+            rows.extend(DateRow(long_date(day) + given_text, False) for day in dates)
     return tuple(rows)
 
 
@@ -457,7 +458,8 @@ def escaped(view: RegimenView) -> RegimenView:
              *view.after, *view.warnings, *(row.text for row in view.dates)]
     for row in view.phases:
         texts += row[1:6]
-    if not _HTML_SPECIAL("\x00".join(texts)):
+    text = "".join(texts)
+    if not any(c in text for c in HTML_SPECIAL):
         return view
     h = html_text
     return view._replace(
