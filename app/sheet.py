@@ -21,7 +21,9 @@ from markupsafe import escape
 from .dosing import formatting as fmt
 from .dosing.bsa import FORMULA_NAMES
 from .dosing.infusions import InfusionStep
+from .dosing.measuring import Measure
 from .dosing.plan import PhaseDoses, Plan, RegimenPlan
+from .dosing.products import ProductUse
 from .dosing.regimen_model import BASIS_WORDS, Phase
 from .dosing.units import TO_CM, TO_KG
 
@@ -215,24 +217,30 @@ def measure_text(rp: RegimenPlan, item: PhaseDoses) -> str:
     measure = given.measure_of(item) if given else None
     if measure is None or given.product is None:
         return ""
-    use = given.product
-    unit = rp.regimen.amount_unit
-    dose = amount(item.amount, unit)
+    return _measure_text(item.amount, rp.regimen.amount_unit, given.product, measure._replace(
+        deviation_percent=None))
+
+
+@lru_cache(maxsize=4096)
+def _measure_text(dose_amount: Decimal, unit: str, use: ProductUse, measure: Measure) -> str:
+    """`measure_text` of a rounded dose measured from a product, the same on
+    every sheet that gives that amount of it (so kept: doses are rounded,
+    and the same amounts recur from child to child). `measure` is without
+    its deviation, which depends on the child and is not printed here."""
+    dose = amount(dose_amount, unit)
     if measure.tablets is not None:
         strength = amount(use.strength, unit)
         tablets = f"{fmt.number(measure.tablets)}{NBSP}tablet{'' if measure.tablets == 1 else 's'}"
-        text = (f"{dose} ÷ {strength} a tablet = {fmt.number(item.amount / use.strength)} → give "
-                f"{tablets} of {strength} "
-                f"({amount(measure.measured, unit)})")
-    else:
-        exact = fmt.number(measure.volume_exact.quantize(HUNDREDTH))
-        where = f"in a {printed_once(measure.device.name)}" if measure.device else BOTTLES
-        text = (f"{dose} ÷ {amount(use.strength, f'{unit}/mL')} = {exact}{NBSP}mL; measure "
-                f"{amount(measure.volume, 'mL')} {where} ({amount(measure.measured, unit)})")
-        if measure.vials:
-            vials = " + ".join(f"{count} × {amount(size, unit)}" if count > 1 else amount(size, unit)
-                               for size, count in measure.vials)
-            text += f"; open vials {vials} ({amount(measure.left_over, unit)} left over)"
+        return (f"{dose} ÷ {strength} a tablet = {fmt.number(dose_amount / use.strength)} → give "
+                f"{tablets} of {strength} ({amount(measure.measured, unit)})")
+    exact = fmt.number(measure.volume_exact.quantize(HUNDREDTH))
+    where = f"in a {printed_once(measure.device.name)}" if measure.device else BOTTLES
+    text = (f"{dose} ÷ {amount(use.strength, f'{unit}/mL')} = {exact}{NBSP}mL; measure "
+            f"{amount(measure.volume, 'mL')} {where} ({amount(measure.measured, unit)})")
+    if measure.vials:
+        vials = " + ".join(f"{count} × {amount(size, unit)}" if count > 1 else amount(size, unit)
+                           for size, count in measure.vials)
+        text += f"; open vials {vials} ({amount(measure.left_over, unit)} left over)"
     return text
 
 
