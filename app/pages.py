@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from flask import Blueprint, Flask, current_app, render_template, request, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from .clock import clinic_today
@@ -307,6 +307,10 @@ class PanelView(NamedTuple):
     description: str
 
 
+#: Where the title goes in a page head drawn once (`Drawn.page_top`).
+TITLE_STAND_IN = "\x00"
+
+
 class Drawn:
     """The parts of the sheet that are the same for many sheets, drawn once
     per app and kept: the sources list (one per regimen file), each
@@ -320,10 +324,21 @@ class Drawn:
         self.charts = GrowthCharts(app.extensions["growth"])
         self.backgrounds: dict[tuple, Markup] = {}
         self.headings: dict[tuple[str, bool], Markup] = {}
+        self.tops: dict[str, tuple[str, str]] = {}
         book: RegimenBook = app.extensions["regimens"]
         self.sources = {plan.id: Markup("").join(
             Markup('<li><span class="n">{}.</span> <span>{}</span></li>').format(n, printed(source))
             for n, source in enumerate(plan.sources, start=1)) for plan in book.plans.values()}
+
+    def page_top(self, title: str) -> Markup:
+        """`layout.top(title)`, the page's head and header: drawn once per
+        mount point (its links depend on it) around a stand-in for the title."""
+        root = request.script_root
+        if root not in self.tops:
+            before, after = str(self.env.globals["layout"].top(TITLE_STAND_IN)).split(TITLE_STAND_IN)
+            self.tops[root] = (before, after)
+        before, after = self.tops[root]
+        return Markup(before + str(escape(title)) + after)
 
     def heading(self, rp: RegimenPlan) -> Markup:
         """A regimen section's heading (`templates/_regimen.html`)."""
@@ -396,6 +411,7 @@ def sheet():
     # render_template adds per render (g, request, session), which costs a
     # tenth of the sheet's rendering (python -m bench).
     return drawn.env.get_template("sheet.html").render(
+        page_top=drawn.page_top(f"Dosing sheet - {plan.patient.weight_kg} kg - Pedidose"),
         book=book, plan=plan, today=long_date(clinic_today()), patient=patient_view(plan),
         regimens=[(drawn.heading(rp), regimen_view(rp)) for rp in plan.regimens],
         growth=growth_view(plan), chart=chart, chart_prints=chart_prints,
