@@ -91,10 +91,11 @@ def sentence(text: str) -> str:
     return text if text.endswith(".") else f"{text}."
 
 
-def printed_lines(lines: list[str]) -> tuple[str, ...]:
-    """`printed` for each of `lines` (none holding a line break), in one
-    pass of the regular expression."""
-    return tuple(printed("\n".join(lines)).split("\n")) if lines else ()
+@lru_cache(maxsize=1024)
+def printed_sentence(text: str) -> str:
+    """`printed(sentence(text))`, kept: the engine's warnings and kidney
+    lines recur word for word from sheet to sheet."""
+    return printed(sentence(text))
 
 
 class PhaseRow(NamedTuple):
@@ -384,7 +385,7 @@ def _before(rp: RegimenPlan) -> tuple[str, ...]:
             said.append(f"{fmt.number(kidney.percent)}% of the dose for kidney function")
         if kidney.max_rate is not None:
             said.append(f"infuse no faster than {_max_rate_trail(rp)}{fmt.amount(kidney.max_rate, 'mg/h')}")
-        lines.extend(printed(sentence(text)) for text in said)
+        lines.extend(map(printed_sentence, said))
     given = rp.administration
     if given and given.product:
         product = given.product.product
@@ -416,7 +417,7 @@ def _after(rp: RegimenPlan) -> tuple[str, ...]:
         if measured:
             lines.append(f"Measure: {measured}.")
         lines.extend(infusion_lines(rp, first))
-    elif rp.administration:
+    elif rp.administration and rp.regimen.infusion is not None:
         for item in rp.phase_doses:
             lines.extend(f"Phase {item.phase + 1}: {line}" for line in infusion_lines(rp, item))
     given = rp.administration
@@ -452,7 +453,7 @@ def regimen_view(rp: RegimenPlan) -> RegimenView:
         doses=f"{count} dose{'s' if count > 1 else ''}" if r.phases[0].is_course else "",
         dates=() if phased else _date_rows(rp),
         after=_after(rp),
-        warnings=printed_lines([sentence(w) for w in given.warnings]) if given else (),
+        warnings=tuple(map(printed_sentence, given.warnings)) if given else (),
     ))
 
 
