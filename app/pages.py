@@ -26,7 +26,7 @@ from .dosing.inputs import MAX_AGE_YEARS, date_from_parts, date_from_text, decim
 from .dosing.plan import RegimenPlan
 from .dosing.regimen_model import PlanDefinition
 from .growth_chart import GrowthCharts, Point
-from .request_text import echo, text_problem
+from .request_text import echo, plain_texts, text_problem
 from .sheet import growth_view, heading_key, long_date, patient_view, printed, regimen_heading, regimen_view
 
 bp = Blueprint("pages", __name__)
@@ -60,10 +60,10 @@ START_PARTS = ("start_day", "start_month", "start_year")
 #: A date field's three parts on the form.
 PARTS = ("_day", "_month", "_year")
 DATES = ("start", "weighed_on", "creatinine_on")
-SINGLE = ("plan", "weight", "weight_unit", "height", "height_unit", "age_years", "age_months",
-          "sex", *(f"{d}{p}" for d in DATES for p in ("", *PARTS)), "bsa_formula", "confirm_implausible",
-          "weight_source", "creatinine", "creatinine_unit", "egfr_formula", "gestation_weeks",
-          "gestation_days")
+SINGLE = frozenset(("plan", "weight", "weight_unit", "height", "height_unit", "age_years", "age_months",
+                    "sex", *(f"{d}{p}" for d in DATES for p in ("", *PARTS)), "bsa_formula",
+                    "confirm_implausible", "weight_source", "creatinine", "creatinine_unit", "egfr_formula",
+                    "gestation_weeks", "gestation_days"))
 #: Per-regimen fields: `dose.<id>`, `start.<id>` (or its three parts),
 #: `product.<id>`, `already_given.<id>`.
 PER_REGIMEN = ("dose.", "start.", "product.", "already_given.")
@@ -176,12 +176,14 @@ def read_query(query: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None,
     if "plan" in args and args["plan"] not in book.plans:
         errors.append(FieldError("plan", f"unknown plan; allowed: {', '.join(book.plans)}"))
     ids = plan.regimen_ids
+    # Most queries hold no text to refuse: one look at all of it finds that.
+    suspect = not plain_texts([value for values in lists.values() for value in values])
     for key, values in lists.items():
         if key not in SINGLE and key != "regimen" and not _per_regimen_key(key, plan):
             errors.append(FieldError("form", f"unknown parameter '{echo(key)}'"))
         elif key != "regimen" and len(values) > 1:
             errors.append(FieldError(key, "was given more than once"))
-        else:
+        elif suspect:
             errors += [FieldError(key, p) for p in map(text_problem, values) if p]
 
     def text(key: str) -> str:

@@ -34,6 +34,12 @@ def text_problem(text: str) -> str | None:
     return None
 
 
+def plain_texts(texts: list[str]) -> bool:
+    """True when no text of `texts` has a `text_problem`, found in one look
+    at them all (a query holds about twenty)."""
+    return max(map(len, texts), default=0) <= MAX_TEXT and not _NOT_TEXT.search("".join(texts))
+
+
 def echo(name: str) -> str:
     """`name` safe to show back: at most `MAX_ECHO` characters, then "…";
     a character that cannot be printed (a control character, a lone
