@@ -5,8 +5,11 @@ columns P3 to P97; for WHO, the median M)."""
 
 import re
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 
 import pytest
+
+from app.growth_chart import ORDINALS, PERCENTILES, GrowthCharts
 
 CASE = ("weight=14&weight_unit=kg&height=96&height_unit=cm&age_years=3&age_months=6&sex=female"
         "&start=2027-01-31&regimen=ivig")
@@ -127,3 +130,31 @@ def test_who_chart_below_two_years(client):
 def test_no_chart_without_age_and_sex(client):
     html = sheet(client, CASE.replace("&age_years=3&age_months=6&sex=female", ""))
     assert "<svg" not in html
+
+
+def _between_by_scan(values: dict[int, float], value: float) -> str:
+    """Where `value` lies among the curves, read pair by pair."""
+    ordered = sorted(values.items())
+    if value > ordered[-1][1]:
+        return f"above the {ORDINALS[ordered[-1][0]]} percentile curve"
+    if value < ordered[0][1]:
+        return f"below the {ORDINALS[ordered[0][0]]} percentile curve"
+    for (p_low, v_low), (p_high, v_high) in pairwise(ordered):
+        if v_low <= value <= v_high:
+            return f"between the {ORDINALS[p_low]} and {ORDINALS[p_high]} percentile curves"
+    raise AssertionError(value)
+
+
+@pytest.mark.parametrize("measure", ["weight", "height"])
+@pytest.mark.parametrize("sex", ["female", "male"])
+def test_words_at_every_age_match_the_curves_read_pair_by_pair(app, sex, measure):
+    charts_ = GrowthCharts(app.extensions["growth"])
+    for months in range(1, 240):
+        here = charts_.at_age(sex, measure, months)
+        assert list(here.values) == sorted(here.values), months
+        by_percentile = dict(zip(PERCENTILES[here.reference], here.values, strict=True))
+        lows, highs = here.values[:-1], here.values[1:]
+        probes = [*here.values, *((a + b) / 2 for a, b in zip(lows, highs, strict=True)),
+                  here.values[0] - 0.01, here.values[-1] + 0.01]
+        for value in probes:
+            assert here.between(value) == _between_by_scan(by_percentile, value), (months, value)
