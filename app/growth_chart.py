@@ -117,6 +117,14 @@ class Axes:
         v0, v1 = self.values
         return round(BOTTOM - (value - v0) / (v1 - v0) * (BOTTOM - TOP), 1)
 
+    def y_texts(self, values: list[float]) -> list[str]:
+        """`y` of each of `values` as text, in one call (a curve has up to 37
+        points). Formatting to one decimal writes the digits `round(y, 1)`
+        keeps, without making the rounded float first."""
+        v0, v1 = self.values
+        span = v1 - v0
+        return [f"{BOTTOM - (value - v0) / span * (BOTTOM - TOP):.1f}" for value in values]
+
 
 class Point(NamedTuple):
     """A measurement on the chart: position (user units) and its value."""
@@ -215,7 +223,8 @@ def _axes(reference: GrowthReference, sex: str, measure: str, v0: int, v1: int, 
     a0, a1, x_ticks = SPANS[name]
     title, unit = MEASURES[measure]
     frame = Axes(name, sex, measure, title, unit, (a0, a1), (v0, v1), (), "", (), ())
-    curves = [Curve(p, " ".join(f"{frame.x(a)},{frame.y(v)}" for a, v in zip(ages, values, strict=True)),
+    xs = [f"{frame.x(a)}," for a in ages]
+    curves = [Curve(p, " ".join([x + y for x, y in zip(xs, frame.y_texts(values), strict=True)]),
                     _style(p), frame.y(values[-1]))
               for p, values in curve_values.items()]
     order = sorted(range(len(curves)), key=lambda i: curves[i].label_y)

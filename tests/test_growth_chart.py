@@ -3,6 +3,7 @@ cm and age through the chart's own axis labels, and compared with values
 taken by hand from the shipped tables (the CDC's published percentile
 columns P3 to P97; for WHO, the median M)."""
 
+import random
 import re
 import xml.etree.ElementTree as ET
 from itertools import pairwise
@@ -158,3 +159,16 @@ def test_words_at_every_age_match_the_curves_read_pair_by_pair(app, sex, measure
                   here.values[0] - 0.01, here.values[-1] + 0.01]
         for value in probes:
             assert here.between(value) == _between_by_scan(by_percentile, value), (months, value)
+
+
+def test_a_whole_curve_is_placed_as_each_point_is(app):
+    charts_ = GrowthCharts(app.extensions["growth"])
+    references = app.extensions["growth"]
+    rng = random.Random(11)
+    for reference in (references.who, references.cdc):
+        for low, high in ((0.0, 0.0), (1.7, 250.3), (45.25, 45.25)):
+            frame = charts_.axes(reference, "male", "height", low, high)
+            v0, v1 = frame.values
+            values = [v0 + (v1 - v0) * i / 97 for i in range(98)] + [rng.uniform(v0 - 5, v1 + 5)
+                                                                      for _ in range(5000)]
+            assert frame.y_texts(values) == [str(frame.y(v)) for v in values]
