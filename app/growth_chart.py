@@ -12,14 +12,19 @@ mix-up, the other reading (31 lb as 14.06 kg) is a hollow point.
 
 Pure geometry: no Flask, no markup (`templates/_growth_chart.html` draws
 it). The axes and curves depend only on the reference, sex, measure and
-value range, so `GrowthCharts` builds them once per combination.
+value range, so `GrowthCharts` builds them once per combination; what the
+child's panel needs at an age (the point's x, the curves' values there, the
+fixed words of the text alternative) is kept per sex, measure and age in
+completed months, so a sheet only places the child's values.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from statistics import NormalDist
 from typing import NamedTuple
@@ -52,6 +57,15 @@ ORDINALS = {p: ordinal(Decimal(p), Decimal(0)) for drawn in PERCENTILES.values()
 CURVES_IN_WORDS = {name: ", ".join(ORDINALS[p] for p in drawn) for name, drawn in PERCENTILES.items()}
 #: The z-score below which each drawn percentile lies (standard normal).
 Z_OF_PERCENTILE = {p: NormalDist().inv_cdf(p / 100) for p in (3, 10, 15, 25, 50, 75, 85, 90, 97)}
+#: Where a value lies among each reference's curves, in words: below the
+#: lowest, between each two neighbours (lowest first), above the highest.
+BELOW = {name: f"below the {ORDINALS[drawn[0]]} percentile curve" for name, drawn in PERCENTILES.items()}
+BETWEEN = {name: tuple(f"between the {ORDINALS[low]} and {ORDINALS[high]} percentile curves"
+                       for low, high in pairwise(drawn)) for name, drawn in PERCENTILES.items()}
+ABOVE = {name: f"above the {ORDINALS[drawn[-1]]} percentile curve" for name, drawn in PERCENTILES.items()}
+#: How many `AtAge` `GrowthCharts` keeps: every sex, measure and age the
+#: references are used for (1 to 239 completed months).
+AT_AGE_KEPT = 2 * 2 * 240
 
 
 @dataclass(frozen=True)
@@ -90,7 +104,7 @@ class Axes:
     y_ticks: tuple[Tick, ...]
     curves: tuple[Curve, ...]
 
-    @property
+    @cached_property
     def key(self) -> tuple[str, str, str, float, float]:
         """What the axes depend on: reference, sex, measure and range."""
         return (self.reference, self.sex, self.measure, *self.values)
@@ -103,6 +117,14 @@ class Axes:
         v0, v1 = self.values
         return round(BOTTOM - (value - v0) / (v1 - v0) * (BOTTOM - TOP), 1)
 
+    def y_texts(self, values: list[float]) -> list[str]:
+        """`y` of each of `values` as text, in one call (a curve has up to 37
+        points). Formatting to one decimal writes the digits `round(y, 1)`
+        keeps, without making the rounded float first."""
+        v0, v1 = self.values
+        span = v1 - v0
+        return [f"{BOTTOM - (value - v0) / span * (BOTTOM - TOP):.1f}" for value in values]
+
 
 class Point(NamedTuple):
     """A measurement on the chart: position (user units) and its value."""
@@ -112,8 +134,7 @@ class Point(NamedTuple):
     value: str
 
 
-@dataclass(frozen=True)
-class Panel:
+class Panel(NamedTuple):
     """One chart: the axes, the child's point, the hollow other reading
     (or None), and the text alternative naming the values."""
 
@@ -123,13 +144,35 @@ class Panel:
     description: str
 
 
-@dataclass(frozen=True)
-class GrowthChart:
+class GrowthChart(NamedTuple):
     """The weight and height panels; `warns` when the growth check warned
     (the chart is then printed, otherwise shown on screen only)."""
 
     panels: tuple[Panel, ...]
     warns: bool
+
+
+class AtAge(NamedTuple):
+    """What one panel needs at a child's age, the same for every child of
+    that sex and age: the point's x, each drawn curve's value there (in
+    percentile order, so ascending), the reference's name, and the text
+    alternative's fixed words before the point's value (`head`) and after
+    it (`age`, up to the curves' words)."""
+
+    x: float
+    values: tuple[float, ...]
+    reference: str
+    head: str
+    age: str
+
+    def between(self, value: float) -> str:
+        """Where `value` lies among the curves at this age, in words."""
+        values = self.values
+        if value > values[-1]:
+            return ABOVE[self.reference]
+        if value < values[0]:
+            return BELOW[self.reference]
+        return BETWEEN[self.reference][max(bisect_left(values, value) - 1, 0)]
 
 
 def _style(percentile: int) -> str:
@@ -180,7 +223,8 @@ def _axes(reference: GrowthReference, sex: str, measure: str, v0: int, v1: int, 
     a0, a1, x_ticks = SPANS[name]
     title, unit = MEASURES[measure]
     frame = Axes(name, sex, measure, title, unit, (a0, a1), (v0, v1), (), "", (), ())
-    curves = [Curve(p, " ".join(f"{frame.x(a)},{frame.y(v)}" for a, v in zip(ages, values, strict=True)),
+    xs = [f"{frame.x(a)}," for a in ages]
+    curves = [Curve(p, " ".join([x + y for x, y in zip(xs, frame.y_texts(values), strict=True)]),
                     _style(p), frame.y(values[-1]))
               for p, values in curve_values.items()]
     order = sorted(range(len(curves)), key=lambda i: curves[i].label_y)
@@ -198,13 +242,14 @@ def _axes(reference: GrowthReference, sex: str, measure: str, v0: int, v1: int, 
 
 class GrowthCharts:
     """Builds charts against one set of references, keeping each panel's
-    axes and curves for reuse (a handful per reference, sex and measure)."""
+    axes and curves for reuse (a handful per reference, sex and measure),
+    and what a panel needs at each age (`AtAge`)."""
 
     def __init__(self, references: GrowthReferences) -> None:
         self.references = references
         self._curves: dict[tuple[str, str, str], Curves] = {}
-        self._at_age: dict[tuple[str, str, str, float], dict[int, float]] = {}
         self._axes: dict[tuple[str, str, str, int, int], Axes] = {}
+        self.at_age = lru_cache(maxsize=AT_AGE_KEPT)(self._at_age)
 
     def axes(self, reference: GrowthReference, sex: str, measure: str,
              low: float, high: float) -> Axes:
@@ -223,14 +268,21 @@ class GrowthCharts:
             self._axes[full] = _axes(reference, sex, measure, v0, v1, tick, ages, values)
         return self._axes[full]
 
-    def at_age(self, reference: GrowthReference, sex: str, measure: str,
-               age_months: float) -> dict[int, float]:
-        """Each drawn percentile's value at `age_months`."""
-        key = (reference.name, sex, measure, age_months)
-        if key not in self._at_age:
-            row = reference.tables[measure, sex].at(age_months)
-            self._at_age[key] = {p: value_at(Z_OF_PERCENTILE[p], row) for p in PERCENTILES[reference.name]}
-        return self._at_age[key]
+    def _at_age(self, sex: str, measure: str, months: int) -> AtAge:
+        """`AtAge` for a child of `sex` aged `months` (completed months, an
+        age the references are used for)."""
+        reference = self.references.for_age(months)
+        assert reference is not None, months
+        name = reference.name
+        read_at = months + reference.age_offset
+        row = reference.tables[measure, sex].at(read_at)
+        frame = self.axes(reference, sex, measure, math.inf, -math.inf)  # the curves' own range
+        a0, a1, _ = SPANS[name]
+        span = f"{a0} to {a1} months" if a1 <= 24 else f"{a0 // 12} to {a1 // 12} years"
+        head = (f"{frame.title}, {'girls' if sex == 'female' else 'boys'}, {name}, {span}; percentile curves "
+                f"{CURVES_IN_WORDS[name]}. Filled point: ")
+        return AtAge(frame.x(read_at), tuple(value_at(Z_OF_PERCENTILE[p], row) for p in PERCENTILES[name]),
+                     name, head, f" at {age_text(months // 12, months % 12)}, ")
 
     def chart(self, plan: Plan) -> GrowthChart | None:
         """The chart for `plan`'s patient, or None when the growth check
@@ -243,44 +295,25 @@ class GrowthCharts:
         reference = self.references.for_age(months)
         if reference is None:
             return None
-        read_at = months + reference.age_offset
         suspected = {w.code.split("_possibly_in_")[0] for w in check.warnings if "_possibly_in_" in w.code}
-        sex_word = "girls" if p.sex == "female" else "boys"
-        a0, a1, _ = SPANS[reference.name]
-        span = f"{a0} to {a1} months" if a1 <= 24 else f"{a0 // 12} to {a1 // 12} years"
         panels = []
         for measure, used in (("weight", p.weight_kg), ("height", p.height_cm)):
+            here = self.at_age(p.sex, measure, months)
+            value = float(used)
             other = other_unit_reading(p, measure) if measure in suspected else None
-            shown = [float(used)] + ([float(other[0])] if other else [])
-            frame = self.axes(reference, p.sex, measure, min(shown), max(shown))
-            at_age = self.at_age(reference, p.sex, measure, read_at)
+            other_value = value if other is None else float(other[0])
+            frame = self.axes(reference, p.sex, measure, min(value, other_value), max(value, other_value))
             unit = frame.unit
-            point = Point(frame.x(read_at), frame.y(float(used)), amount(used, unit))
-            text = (f"{frame.title}, {sex_word}, {reference.name}, {span}; percentile curves "
-                    f"{CURVES_IN_WORDS[reference.name]}. "
-                    f"Filled point: {point.value} at {age_text(p.age_years, p.age_months)}, "
-                    f"{_between(at_age, float(used))}.")
+            point = Point(here.x, frame.y(value), amount(used, unit))
+            text = f"{here.head}{point.value}{here.age}{here.between(value)}."
             hollow = None
             if other is not None:
-                value, other_unit = other
+                exact, other_unit = other
                 entered = p.weight_entered if measure == "weight" else p.height_entered
-                hollow = Point(frame.x(read_at), frame.y(float(value)), amount(value, unit))
+                hollow = Point(here.x, frame.y(other_value), amount(exact, unit))
                 read = amount(entered, other_unit)
                 text += (f" Hollow point: the number read as {read}"
                          f"{'' if other_unit == unit else f' = {hollow.value}'}, "
-                         f"{_between(at_age, float(value))}.")
+                         f"{here.between(other_value)}.")
             panels.append(Panel(frame, point, hollow, text))
         return GrowthChart(tuple(panels), bool(check.warnings))
-
-
-def _between(at_age: dict[int, float], value: float) -> str:
-    """Where `value` lies among the curves' values `at_age`, in words."""
-    ordered = sorted(at_age.items())
-    if value > ordered[-1][1]:
-        return f"above the {ORDINALS[ordered[-1][0]]} percentile curve"
-    if value < ordered[0][1]:
-        return f"below the {ORDINALS[ordered[0][0]]} percentile curve"
-    for (p_low, v_low), (p_high, v_high) in pairwise(ordered):
-        if v_low <= value <= v_high:
-            return f"between the {ORDINALS[p_low]} and {ORDINALS[p_high]} percentile curves"
-    return ""

@@ -3,10 +3,14 @@ cm and age through the chart's own axis labels, and compared with values
 taken by hand from the shipped tables (the CDC's published percentile
 columns P3 to P97; for WHO, the median M)."""
 
+import random
 import re
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 
 import pytest
+
+from app.growth_chart import ORDINALS, PERCENTILES, GrowthCharts
 
 CASE = ("weight=14&weight_unit=kg&height=96&height_unit=cm&age_years=3&age_months=6&sex=female"
         "&start=2027-01-31&regimen=ivig")
@@ -127,3 +131,44 @@ def test_who_chart_below_two_years(client):
 def test_no_chart_without_age_and_sex(client):
     html = sheet(client, CASE.replace("&age_years=3&age_months=6&sex=female", ""))
     assert "<svg" not in html
+
+
+def _between_by_scan(values: dict[int, float], value: float) -> str:
+    """Where `value` lies among the curves, read pair by pair."""
+    ordered = sorted(values.items())
+    if value > ordered[-1][1]:
+        return f"above the {ORDINALS[ordered[-1][0]]} percentile curve"
+    if value < ordered[0][1]:
+        return f"below the {ORDINALS[ordered[0][0]]} percentile curve"
+    for (p_low, v_low), (p_high, v_high) in pairwise(ordered):
+        if v_low <= value <= v_high:
+            return f"between the {ORDINALS[p_low]} and {ORDINALS[p_high]} percentile curves"
+    raise AssertionError(value)
+
+
+@pytest.mark.parametrize("measure", ["weight", "height"])
+@pytest.mark.parametrize("sex", ["female", "male"])
+def test_words_at_every_age_match_the_curves_read_pair_by_pair(app, sex, measure):
+    charts_ = GrowthCharts(app.extensions["growth"])
+    for months in range(1, 240):
+        here = charts_.at_age(sex, measure, months)
+        assert list(here.values) == sorted(here.values), months
+        by_percentile = dict(zip(PERCENTILES[here.reference], here.values, strict=True))
+        lows, highs = here.values[:-1], here.values[1:]
+        probes = [*here.values, *((a + b) / 2 for a, b in zip(lows, highs, strict=True)),
+                  here.values[0] - 0.01, here.values[-1] + 0.01]
+        for value in probes:
+            assert here.between(value) == _between_by_scan(by_percentile, value), (months, value)
+
+
+def test_a_whole_curve_is_placed_as_each_point_is(app):
+    charts_ = GrowthCharts(app.extensions["growth"])
+    references = app.extensions["growth"]
+    rng = random.Random(11)
+    for reference in (references.who, references.cdc):
+        for low, high in ((0.0, 0.0), (1.7, 250.3), (45.25, 45.25)):
+            frame = charts_.axes(reference, "male", "height", low, high)
+            v0, v1 = frame.values
+            values = [v0 + (v1 - v0) * i / 97 for i in range(98)] + [rng.uniform(v0 - 5, v1 + 5)
+                                                                      for _ in range(5000)]
+            assert frame.y_texts(values) == [str(frame.y(v)) for v in values]
