@@ -111,11 +111,10 @@ class PhaseRow(NamedTuple):
     capped: bool
 
 
-class DateRow(NamedTuple):
-    """One line of a dated schedule: a dose, or a run of identical doses."""
-
-    text: str
-    run: bool
+#: One line of a dated schedule, (text, run): a dose, or a run of identical
+#: doses (run True). A plain tuple: a sheet has dozens, and a named tuple
+#: costs a Python call to make.
+DateRow = tuple[str, bool]
 
 
 class RegimenHeading(NamedTuple):
@@ -169,7 +168,7 @@ def _date_rows(rp: RegimenPlan) -> tuple[DateRow, ...]:
     if not phase.is_course:
         first = rp.phase_doses[0]
         until = f" to {long_date(first.until)}" if first.until else ", continuing until changed"
-        return (DateRow(f"from {long_date(first.date)}{until}", False),)
+        return ((f"from {long_date(first.date)}{until}", False),)
     runs: list[tuple[Decimal, list[date]]] = []
     for doses in rp.phase_doses:
         if runs and runs[-1][0] == doses.amount:
@@ -179,13 +178,13 @@ def _date_rows(rp: RegimenPlan) -> tuple[DateRow, ...]:
     rows: list[DateRow] = []
     for given, dates in runs:
         if phase.every_days is not None and phase.split_days == 1 and len(dates) >= RUN_AS_RANGE:
-            rows.append(DateRow(
+            rows.append((
                 f"{len(dates)} doses of {amount(given, unit)}, every "
                 f"{fmt.weekday(dates[0])} (every {phase.every_days}{NBSP}days) from "
                 f"{long_date(dates[0])} to {long_date(dates[-1])}", True))
         else:
             given_text = f": {amount(given, unit)}"
-            rows.extend(DateRow(long_date(day) + given_text, False) for day in dates)
+            rows.extend((long_date(day) + given_text, False) for day in dates)
     return tuple(rows)
 
 
@@ -218,16 +217,17 @@ def measure_text(rp: RegimenPlan, item: PhaseDoses) -> str:
     measure = given.measure_of(item) if given else None
     if measure is None or given.product is None:
         return ""
-    return _measure_text(item.amount, rp.regimen.amount_unit, given.product, measure._replace(
-        deviation_percent=None))
+    return _measure_text(item.amount, rp.regimen.amount_unit, given.product, measure[:5] + measure[6:])
 
 
 @lru_cache(maxsize=4096)
-def _measure_text(dose_amount: Decimal, unit: str, use: ProductUse, measure: Measure) -> str:
+def _measure_text(dose_amount: Decimal, unit: str, use: ProductUse, drawn: tuple) -> str:
     """`measure_text` of a rounded dose measured from a product, the same on
     every sheet that gives that amount of it (so kept: doses are rounded,
-    and the same amounts recur from child to child). `measure` is without
-    its deviation, which depends on the child and is not printed here."""
+    and the same amounts recur from child to child). `drawn` is the
+    `Measure` without its deviation, which depends on the child and is not
+    printed here."""
+    measure = Measure(*drawn[:5], None, *drawn[5:])
     dose = amount(dose_amount, unit)
     if measure.tablets is not None:
         strength = amount(use.strength, unit)
@@ -335,6 +335,7 @@ def _phase_rows(rp: RegimenPlan) -> tuple[PhaseRow, ...]:
     return tuple(result)
 
 
+@lru_cache(maxsize=256)
 def _title(drug: str) -> str:
     return drug[:1].upper() + drug[1:]
 
@@ -464,7 +465,7 @@ def escaped(view: RegimenView) -> RegimenView:
     bench`). Most regimens have nothing to escape: one scan of all their
     text finds that, and only then is each text escaped."""
     texts = [view.id, view.title, view.route, view.calculation, view.give, view.doses, *view.before,
-             *view.after, *view.warnings, *(row.text for row in view.dates)]
+             *view.after, *view.warnings, *(text for text, _ in view.dates)]
     for row in view.phases:
         texts += row[1:6]
     text = "".join(texts)
@@ -475,7 +476,7 @@ def escaped(view: RegimenView) -> RegimenView:
         id=h(view.id), title=h(view.title), route=h(view.route), calculation=h(view.calculation),
         give=h(view.give), doses=h(view.doses), before=tuple(map(h, view.before)),
         after=tuple(map(h, view.after)), warnings=tuple(map(h, view.warnings)),
-        dates=tuple(DateRow(h(row.text), row.run) for row in view.dates),
+        dates=tuple((h(text), run) for text, run in view.dates),
         phases=tuple(PhaseRow(row.step, *map(h, row[1:6]), row.capped) for row in view.phases))
 
 
