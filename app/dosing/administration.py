@@ -15,7 +15,7 @@ from . import formatting
 from .cumulative import Cumulative, cumulative
 from .errors import FieldError
 from .infusions import Infusion, infuse
-from .measuring import Measure, measure
+from .measuring import Measure, measure, measure_capped
 from .products import Device, ProductUse
 from .regimen_model import Regimen
 
@@ -54,12 +54,16 @@ def administer(regimen: Regimen, regimen_id: str, doses: tuple[PhaseDoses, ...],
     warnings: list[str] = []
     measures: list[Measure | None] = []
     infusions: list[Infusion | None] = []
-    for item in doses:
-        phase = regimen.phases[item.phase]
+    for item, phase in zip(doses, regimen.phases, strict=True):
         taken = infused = None
         if use is not None:
-            intended = min(item.exact, phase.dose_cap)
-            taken = measure(item.amount, intended, phase.dose_cap, use, devices)
+            cap = phase.dose_cap
+            if item.capped:
+                intended = cap
+                taken = measure_capped(item.amount, cap, use, devices)
+            else:
+                intended = item.exact
+                taken = measure(item.amount, intended, cap, use, devices)
             if taken.measured <= 0:
                 form = "tablet" if use.product.form == "tablet" else "graduation"
                 return FieldError(f"product.{regimen_id}", (

@@ -99,6 +99,14 @@ def measure(amount: Decimal, intended: Decimal, cap: Decimal, use: ProductUse,
     return Measure(exact, volume, device, tablets, measured, deviation, vials, left_over)
 
 
+@lru_cache(maxsize=1024)
+def measure_capped(amount: Decimal, cap: Decimal, use: ProductUse, devices: tuple[Device, ...]) -> Measure:
+    """`measure` of a dose whose exact amount is above `cap`, given as
+    `amount` (the cap rounded): the same for every patient, so cached on
+    the regimen's own values, whose hashes Python keeps."""
+    return measure(amount, cap, cap, use, devices)
+
+
 @lru_cache(maxsize=4096)
 def _drawn(amount: Decimal, cap: Decimal, use: ProductUse, devices: tuple[Device, ...]) -> tuple:
     """Everything of `measure` but the deviation, which depends on the

@@ -274,7 +274,9 @@ def regimen_doses(regimen: Regimen, basis: Decimal, override: Decimal | None,
         dose = phase.dose if override is None else override
         exact = plain(dose * basis * phase.dose_factor if scale is None
                       else dose * basis * phase.dose_factor * scale)
-        amount = round_dose(exact, phase.dose_cap, phase.round_to)
+        cap = phase.dose_cap
+        capped = exact > cap
+        amount = phase.capped_amount if capped else round_dose(exact, cap, phase.round_to)
         if phase.is_course:
             if not continues:
                 anchor, done = day, 0
@@ -285,15 +287,14 @@ def regimen_doses(regimen: Regimen, basis: Decimal, override: Decimal | None,
             given = dates[done:-1]
             if phase.split_days > 1:
                 given = tuple(d + timedelta(days=k) for d in given for k in range(phase.split_days))
-            result.append(PhaseDoses(index, dose, exact, exact > phase.dose_cap, amount, True, 1, given,
-                                     None))
+            result.append(PhaseDoses(index, dose, exact, capped, amount, True, 1, given, None))
             done += phase.count
             day = dates[-1]
         else:
             offset = phase.last_day_offset
             until = None if offset is None else day + offset
-            result.append(PhaseDoses(index, dose, exact, exact > phase.dose_cap, amount, False,
-                                     phase.doses_per_day, (day,), until))
+            result.append(PhaseDoses(index, dose, exact, capped, amount, False, phase.doses_per_day, (day,),
+                                     until))
             if until is not None:
                 day = until + ONE_DAY
     return tuple(result)

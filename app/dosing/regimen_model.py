@@ -36,6 +36,7 @@ from .formatting import unit as unit_text
 from .infusions import InfusionRule
 from .kidney import KidneyOutcome, KidneyRule, outcome_without_egfr
 from .products import Device, ProductUse
+from .rounding import round_dose
 
 Basis = Literal["weight", "bsa", "fixed"]
 #: The unit each basis is measured in; a fixed dose has none.
@@ -100,6 +101,12 @@ class Phase:
     @property
     def divided(self) -> bool:
         return self.doses_per_day > 1
+
+    @cached_property
+    def capped_amount(self) -> Decimal:
+        """The amount given per dose (amount unit) whenever the exact dose
+        is above `dose_cap`: the same for every patient, worked out once."""
+        return round_dose(self.dose_cap, self.dose_cap, self.round_to)
 
 
 @dataclass(frozen=True)
