@@ -15,16 +15,15 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from .rounding import plain
-
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _UNIT_WORDS = {"m2": "m²", "d": "day", "ug": "mcg", "µg": "mcg"}
 
 
 def number(value: Decimal) -> str:
-    """`value` with a leading zero, no trailing zeros, thousands separators."""
-    return format(plain(value), ",f")
+    """`value` with a leading zero, no trailing zeros, thousands separators
+    (a normalized 7E+1 is written 70, as `plain` would make it)."""
+    return format(value.normalize(), ",f")
 
 
 @lru_cache(maxsize=256)

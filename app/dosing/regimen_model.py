@@ -30,8 +30,9 @@ from datetime import timedelta
 from decimal import Decimal
 from functools import cached_property
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, NamedTuple
 
+from . import formatting
 from .formatting import unit as unit_text
 from .infusions import InfusionRule
 from .kidney import KidneyOutcome, KidneyRule, outcome_without_egfr
@@ -109,6 +110,25 @@ class Phase:
         return round_dose(self.dose_cap, self.dose_cap, self.round_to)
 
 
+class PhaseWords(NamedTuple):
+    """The parts of a phase's written-out arithmetic that depend only on
+    the regimen (`RegimenPlan.calculation`), worked out once."""
+
+    #: The amount unit as printed ("mg").
+    unit: str
+    #: The unit of the day's or week's total as printed ("mg/day"), or `unit`.
+    total_unit: str
+    #: The doses a day's total is divided into, or the days a course's dose
+    #: is shared over (1: neither).
+    parts: int
+    #: What follows the number of parts (" days" for a shared course).
+    over: str
+    #: What follows each part's amount (" a day" for a shared course).
+    each: str
+    #: The cap as the arithmetic cites it ("60 mg/day", "1,000 mg per dose").
+    cap: str
+
+
 @dataclass(frozen=True)
 class Regimen:
     """One drug's dosing rule, as written in `regimens.toml`."""
@@ -183,6 +203,20 @@ class Regimen:
             previous.is_course and phase.is_course
             and (previous.every_days, previous.every_months) == (phase.every_days, phase.every_months)
             for previous, phase in pairwise(self.phases))
+
+    @cached_property
+    def phase_words(self) -> tuple[PhaseWords, ...]:
+        """For each phase, its `PhaseWords`."""
+        words = []
+        unit = unit_text(self.amount_unit)
+        for phase in self.phases:
+            shared = phase.per is not None and phase.divided
+            total_unit = unit_text(f"{self.amount_unit}/{phase.per}") if phase.per is not None else unit
+            cap = (f"{formatting.amount(phase.dose_cap, self.amount_unit)} per dose" if phase.divided
+                   else formatting.amount(phase.cap, phase.cap_unit))
+            words.append(PhaseWords(unit, total_unit, phase.doses_per_day if shared else phase.split_days,
+                                    "" if shared else " days", "" if shared else " a day", cap))
+        return tuple(words)
 
     @cached_property
     def kidney_without_egfr(self) -> KidneyOutcome | None:
