@@ -19,6 +19,8 @@ from .measuring import Measure, measure, measure_capped
 from .products import Device, ProductUse
 from .regimen_model import Regimen
 
+ZERO = Decimal(0)
+
 if TYPE_CHECKING:
     from .plan import DoseItem, PhaseDoses
 
@@ -54,7 +56,9 @@ def administer(regimen: Regimen, regimen_id: str, doses: tuple[PhaseDoses, ...],
     warnings: list[str] = []
     measures: list[Measure | None] = []
     infusions: list[Infusion | None] = []
-    for item, phase in zip(doses, regimen.phases, strict=True):
+    phases = regimen.phases
+    for item in doses:
+        phase = phases[item.phase]
         taken = infused = None
         if use is not None:
             cap = phase.dose_cap
@@ -82,13 +86,14 @@ def administer(regimen: Regimen, regimen_id: str, doses: tuple[PhaseDoses, ...],
                 warnings.extend(f"{regimen.drug}: {w}" for w in infused.warnings)
         measures.append(taken)
         infusions.append(infused)
-    total = _cumulative(regimen, doses, measures, already_given or Decimal(0), basis, weight_kg, bsa_m2)
+    total = _cumulative(regimen, doses, measures, already_given or ZERO, basis, weight_kg, bsa_m2)
     if total is not None and total.reaches_threshold:
         warnings.append(
             f"{regimen.drug}: the cumulative dose reaches "
             f"{formatting.amount(total.per_basis, f'{unit}/{total.basis_unit}')}, at or above the "
             f"{regimen.cumulative_threshold_text} the pharmacy set")
-    return Administration(use, tuple(measures), tuple(infusions), total, tuple(dict.fromkeys(warnings)))
+    return Administration(use, tuple(measures), tuple(infusions), total,
+                          tuple(dict.fromkeys(warnings)) if warnings else ())
 
 
 def _cumulative(regimen: Regimen, doses: tuple[PhaseDoses, ...], measures: list[Measure | None],

@@ -9,7 +9,7 @@ days. An average month (Pint's `month`, 30.44 days) is never used.
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import MAXYEAR, date
 from functools import lru_cache
 
 _MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -44,8 +44,26 @@ def every_months(start: date, months: int, count: int) -> tuple[date, ...]:
     return tuple([_month_date(number, day) for number in numbers])
 
 
-@lru_cache(maxsize=1024)
+#: The years of dates each `_block` holds: a schedule of days that starts
+#: in its first year and ends within them (52 weekly doses span a year) is
+#: a slice of the block rather than a new date per dose.
+BLOCK_YEARS = 3
+
+
+@lru_cache(maxsize=8)
+def _block(year: int) -> tuple[int, tuple[date, ...]]:
+    """The ordinal of 1 January `year` and every date from it for
+    `BLOCK_YEARS` years (cached: most schedules start this year)."""
+    first = date(year, 1, 1).toordinal()
+    return first, tuple(map(date.fromordinal, range(first, date(year + BLOCK_YEARS, 1, 1).toordinal())))
+
+
 def every_days(start: date, days: int, count: int) -> tuple[date, ...]:
-    """`count` dates, exactly `days` days apart, from `start` (cached)."""
+    """`count` dates, exactly `days` days apart, from `start` (> 0)."""
     first = start.toordinal()
-    return tuple(map(date.fromordinal, range(first, first + days * count, days)))
+    end = first + days * count
+    if start.year + BLOCK_YEARS <= MAXYEAR:
+        block_first, block = _block(start.year)
+        if end - days - block_first < len(block):
+            return block[first - block_first:end - block_first:days]
+    return tuple(map(date.fromordinal, range(first, end, days)))

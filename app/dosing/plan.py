@@ -263,7 +263,7 @@ def regimen_doses(regimen: Regimen, basis: Decimal, override: Decimal | None,
     result: list[PhaseDoses] = []
     day = start
     anchor, done = start, 0
-    for index, (phase, continues) in enumerate(zip(regimen.phases, regimen.continues, strict=True)):
+    for index, phase, continues in regimen.numbered_phases:
         dose = phase.dose if override is None else override
         exact = plain(dose * basis * phase.dose_factor if scale is None
                       else dose * basis * phase.dose_factor * scale)
@@ -420,7 +420,7 @@ def compute_plan(book: RegimenBook, req: PlanRequest, references: GrowthReferenc
         first = regimen_start(entry, req.start, req.start_dates)
         scale = None if outcome is None or outcome.percent is None else outcome.percent / 100
         doses = regimen_doses(regimen, basis, req.overrides.get(entry.id), first, scale)
-        if 0 in [d.amount for d in doses]:
+        if not all([d.amount for d in doses]):
             errors.append(rounds_to_nothing(RegimenPlan(entry.id, regimen, basis, entry.id in req.overrides,
                                                         first, doses, dosing_weight=used_weight,
                                                         kidney=outcome)))

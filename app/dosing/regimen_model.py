@@ -205,6 +205,12 @@ class Regimen:
             for previous, phase in pairwise(self.phases))
 
     @cached_property
+    def numbered_phases(self) -> tuple[tuple[int, Phase, bool], ...]:
+        """Each phase with its index and whether it `continues` the course
+        before it, for the arithmetic to loop over."""
+        return tuple(zip(range(len(self.phases)), self.phases, self.continues, strict=True))
+
+    @cached_property
     def phase_words(self) -> tuple[PhaseWords, ...]:
         """For each phase, its `PhaseWords`."""
         words = []
