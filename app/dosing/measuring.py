@@ -79,13 +79,20 @@ def choose_vials(amount: Decimal, sizes: tuple[Decimal, ...]) -> tuple[tuple[Dec
     steps = [int(size / unit) for size in sizes]
     need = int((amount / unit).to_integral_value(rounding=ROUND_CEILING))
     top = need + max(steps)
-    best: list[tuple[int, ...] | None] = [None] * (top + 1)
-    best[0] = ()
+    # fewest[t]: the fewest vials that hold exactly t units (above `top`:
+    # none do); last[t]: the size of one of them, the first in `steps` order.
+    fewest = [0] + [top + 1] * top
+    last = [0] * (top + 1)
     for total in range(1, top + 1):
-        options = [(*best[total - s], s) for s in steps if s <= total and best[total - s] is not None]
-        best[total] = min(options, key=len) if options else None
-    total = next(t for t in range(need, top + 1) if best[t] is not None)
-    counts = {step: best[total].count(step) for step in set(best[total])}
+        for s in steps:
+            if s <= total and fewest[total - s] + 1 < fewest[total]:
+                fewest[total] = fewest[total - s] + 1
+                last[total] = s
+    total = next(t for t in range(need, top + 1) if fewest[t] <= top)
+    counts: dict[int, int] = {}
+    while total:
+        counts[last[total]] = counts.get(last[total], 0) + 1
+        total -= last[total]
     return tuple((size, counts[step]) for size, step in sorted(zip(sizes, steps, strict=True),
                                                                reverse=True) if step in counts)
 
