@@ -122,7 +122,7 @@ _Z_STEP = Decimal("0.1")
 
 def _z_text(z: Decimal) -> str:
     """A z-score in a sentence, to 0.1 with its sign: "+4.0", "-0.5"."""
-    return f"{z.quantize(_Z_STEP, rounding=ROUND_HALF_UP):+f}"
+    return f"{z.quantize(_Z_STEP, ROUND_HALF_UP):+f}"
 
 
 def age_words(years: int, months: int) -> str:
@@ -169,7 +169,7 @@ class _Judge:
         elif shown > high:
             shown = high
         if measure == "bmi":
-            value = value.quantize(BMI_STEP, rounding=ROUND_HALF_UP)
+            value = value.quantize(BMI_STEP, ROUND_HALF_UP)
         rounded = _round(z, Z_PLACES)
         result = GrowthMeasure(measure, value, UNITS[measure], rounded, shown)
         if self.restricted or lms.L * z >= 0 or abs(rounded) >= WARN_AT:
@@ -193,7 +193,7 @@ def other_unit_reading(patient: Patient, measure: str) -> tuple[Decimal, str] | 
         return None
     other = OTHER_UNIT[unit][0]
     factor = (TO_KG if measure == "weight" else TO_CM)[other]
-    return (number * factor).quantize(OTHER_UNIT_STEP, rounding=ROUND_HALF_UP), other
+    return (number * factor).quantize(OTHER_UNIT_STEP, ROUND_HALF_UP), other
 
 
 def _other_unit(patient: Patient, measure: str, judge: _Judge) -> tuple[str, str] | None:

@@ -110,7 +110,7 @@ class Infusion(NamedTuple):
 
 
 def _minutes_up(volume: Decimal, rate: Decimal) -> int:
-    return int((volume / rate * MINUTES_PER_HOUR).to_integral_value(rounding=ROUND_CEILING))
+    return int((volume / rate * MINUTES_PER_HOUR).to_integral_value(ROUND_CEILING))
 
 
 def infuse(rule: InfusionRule, amount: Decimal, volume_ml: Decimal, concentration: Decimal,

@@ -77,7 +77,7 @@ def choose_vials(amount: Decimal, sizes: tuple[Decimal, ...]) -> tuple[tuple[Dec
         return ()
     unit = reduce(_gcd, sizes)
     steps = [int(size / unit) for size in sizes]
-    need = int((amount / unit).to_integral_value(rounding=ROUND_CEILING))
+    need = int((amount / unit).to_integral_value(ROUND_CEILING))
     top = need + max(steps)
     # fewest[t]: the fewest vials that hold exactly t units (above `top`:
     # none do); last[t]: the size of one of them, the first in `steps` order.
