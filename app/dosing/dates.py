@@ -39,15 +39,15 @@ def every_months(start: date, months: int, count: int) -> tuple[date, ...]:
     month: within a `_block`, its dates are read from it; a later day is
     clamped, date by date."""
     first, day = start.year * 12 + start.month - 1, start.day
+    numbers = range(first, first + months * count, months)
+    if day > 28:
+        return tuple([_month_date(number, day) for number in numbers])
     offset = start.month - 1
     end = offset + months * count
-    if day <= 28 and start.year + BLOCK_YEARS <= MAXYEAR and end - months < 12 * BLOCK_YEARS:
+    if start.year + BLOCK_YEARS <= MAXYEAR and end - months < 12 * BLOCK_YEARS:
         _, block, month_starts = _block(start.year)
         return tuple([block[month_starts[month] + day - 1] for month in range(offset, end, months)])
-    numbers = range(first, first + months * count, months)
-    if day <= 28:
-        return tuple([date(number // 12, number % 12 + 1, day) for number in numbers])
-    return tuple([_month_date(number, day) for number in numbers])
+    return tuple([date(number // 12, number % 12 + 1, day) for number in numbers])
 
 
 #: The years of dates each `_block` holds: a schedule of days that starts
