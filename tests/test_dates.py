@@ -46,3 +46,18 @@ def test_every_months_is_the_same_day_of_each_month_or_its_last(start, months, c
         year, month = divmod(start.year * 12 + start.month - 1 + months * n, 12)
         last = calendar.monthrange(year, month + 1)[1]
         assert day == date(year, month + 1, min(start.day, last)) == add_months(start, months * n)
+
+
+@given(start=st.dates(min_value=date(1, 1, 1), max_value=date(9990, 12, 31)),
+       days=st.integers(min_value=1, max_value=400), count=st.integers(min_value=0, max_value=60))
+def test_every_days_is_start_plus_whole_intervals_in_and_beyond_a_block(start, days, count):
+    # Schedules within a cached block of dates are slices of it; longer ones
+    # (and those near the last year) are made date by date: both alike.
+    assert every_days(start, days, count) == tuple(
+        date.fromordinal(start.toordinal() + days * n) for n in range(count))
+
+
+@given(start=st.dates(min_value=date(1, 1, 1), max_value=date(9990, 12, 31)),
+       months=st.integers(min_value=1, max_value=12), count=st.integers(min_value=0, max_value=60))
+def test_every_months_in_and_beyond_a_block_is_add_months(start, months, count):
+    assert every_months(start, months, count) == tuple(add_months(start, months * n) for n in range(count))

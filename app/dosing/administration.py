@@ -15,9 +15,11 @@ from . import formatting
 from .cumulative import Cumulative, cumulative
 from .errors import FieldError
 from .infusions import Infusion, infuse
-from .measuring import Measure, measure
+from .measuring import Measure, measure, measure_capped
 from .products import Device, ProductUse
 from .regimen_model import Regimen
+
+ZERO = Decimal(0)
 
 if TYPE_CHECKING:
     from .plan import DoseItem, PhaseDoses
@@ -54,12 +56,18 @@ def administer(regimen: Regimen, regimen_id: str, doses: tuple[PhaseDoses, ...],
     warnings: list[str] = []
     measures: list[Measure | None] = []
     infusions: list[Infusion | None] = []
+    phases = regimen.phases
     for item in doses:
-        phase = regimen.phases[item.phase]
+        phase = phases[item.phase]
         taken = infused = None
         if use is not None:
-            intended = min(item.exact, phase.dose_cap)
-            taken = measure(item.amount, intended, phase.dose_cap, use, devices)
+            cap = phase.dose_cap
+            if item.capped:
+                intended = cap
+                taken = measure_capped(item.amount, cap, use, devices)
+            else:
+                intended = item.exact
+                taken = measure(item.amount, intended, cap, use, devices)
             if taken.measured <= 0:
                 form = "tablet" if use.product.form == "tablet" else "graduation"
                 return FieldError(f"product.{regimen_id}", (
@@ -78,13 +86,14 @@ def administer(regimen: Regimen, regimen_id: str, doses: tuple[PhaseDoses, ...],
                 warnings.extend(f"{regimen.drug}: {w}" for w in infused.warnings)
         measures.append(taken)
         infusions.append(infused)
-    total = _cumulative(regimen, doses, measures, already_given or Decimal(0), basis, weight_kg, bsa_m2)
+    total = _cumulative(regimen, doses, measures, already_given or ZERO, basis, weight_kg, bsa_m2)
     if total is not None and total.reaches_threshold:
         warnings.append(
             f"{regimen.drug}: the cumulative dose reaches "
             f"{formatting.amount(total.per_basis, f'{unit}/{total.basis_unit}')}, at or above the "
             f"{regimen.cumulative_threshold_text} the pharmacy set")
-    return Administration(use, tuple(measures), tuple(infusions), total, tuple(dict.fromkeys(warnings)))
+    return Administration(use, tuple(measures), tuple(infusions), total,
+                          tuple(dict.fromkeys(warnings)) if warnings else ())
 
 
 def _cumulative(regimen: Regimen, doses: tuple[PhaseDoses, ...], measures: list[Measure | None],

@@ -46,6 +46,16 @@ with localcontext(prec=_TABLE_DIGITS):
     _THIRD, _FIFTH, _SEVENTH = (+(Decimal(1) / n) for n in (3, 5, 7))
 _TENTH = Decimal("0.1")
 
+#: Each formula's constants as published (a `Decimal` made from text is
+#: exact, whatever the context): coefficient, height power, weight power;
+#: Boyd's weight power is 0.7285 − 0.0188 × log10 of the weight in grams.
+_MOSTELLER_DIVISOR = Decimal(3600)
+_DUBOIS = (Decimal("0.007184"), Decimal("0.725"), Decimal("0.425"))
+_HAYCOCK = (Decimal("0.024265"), Decimal("0.3964"), Decimal("0.5378"))
+_GEHAN_GEORGE = (Decimal("0.0235"), Decimal("0.42246"), Decimal("0.51456"))
+_BOYD = (Decimal("0.0003207"), Decimal("0.3"))
+_BOYD_EXPONENT = (Decimal("0.7285"), Decimal("0.0188"))
+
 
 def quick_ln(x: Decimal) -> Decimal:
     """ln `x` (> 0) at the context's precision, not correctly rounded: a
@@ -89,7 +99,7 @@ def mosteller(height_cm: Decimal, weight_kg: Decimal, digits: int = FULL_DIGITS)
     N Engl J Med 1987;317(17):1098.
     """
     with localcontext(prec=digits):
-        return (height_cm * weight_kg / Decimal(3600)).sqrt()
+        return (height_cm * weight_kg / _MOSTELLER_DIVISOR).sqrt()
 
 
 def dubois(height_cm: Decimal, weight_kg: Decimal, digits: int = FULL_DIGITS) -> Decimal:
@@ -99,8 +109,7 @@ def dubois(height_cm: Decimal, weight_kg: Decimal, digits: int = FULL_DIGITS) ->
     if height and weight be known. Arch Intern Med 1916;17:863-871.
     """
     with localcontext(prec=digits):
-        return _product_of_powers(Decimal("0.007184"), height_cm, Decimal("0.725"),
-                                  weight_kg, Decimal("0.425"), digits)
+        return _product_of_powers(_DUBOIS[0], height_cm, _DUBOIS[1], weight_kg, _DUBOIS[2], digits)
 
 
 def haycock(height_cm: Decimal, weight_kg: Decimal, digits: int = FULL_DIGITS) -> Decimal:
@@ -111,8 +120,7 @@ def haycock(height_cm: Decimal, weight_kg: Decimal, digits: int = FULL_DIGITS) -
     adults. J Pediatr 1978;93(1):62-66.
     """
     with localcontext(prec=digits):
-        return _product_of_powers(Decimal("0.024265"), height_cm, Decimal("0.3964"),
-                                  weight_kg, Decimal("0.5378"), digits)
+        return _product_of_powers(_HAYCOCK[0], height_cm, _HAYCOCK[1], weight_kg, _HAYCOCK[2], digits)
 
 
 def gehan_george(height_cm: Decimal, weight_kg: Decimal, digits: int = FULL_DIGITS) -> Decimal:
@@ -122,8 +130,8 @@ def gehan_george(height_cm: Decimal, weight_kg: Decimal, digits: int = FULL_DIGI
     and weight. Cancer Chemother Rep 1970;54(4):225-235.
     """
     with localcontext(prec=digits):
-        return _product_of_powers(Decimal("0.0235"), height_cm, Decimal("0.42246"),
-                                  weight_kg, Decimal("0.51456"), digits)
+        return _product_of_powers(_GEHAN_GEORGE[0], height_cm, _GEHAN_GEORGE[1], weight_kg,
+                                  _GEHAN_GEORGE[2], digits)
 
 
 def boyd(height_cm: Decimal, weight_kg: Decimal, digits: int = FULL_DIGITS) -> Decimal:
@@ -139,8 +147,8 @@ def boyd(height_cm: Decimal, weight_kg: Decimal, digits: int = FULL_DIGITS) -> D
             log10_grams = grams.log10()
         else:
             log10_grams = quick_ln(grams) / _LN10
-        exponent = Decimal("0.7285") - Decimal("0.0188") * log10_grams
-        return _product_of_powers(Decimal("0.0003207"), height_cm, Decimal("0.3"), grams, exponent, digits)
+        exponent = _BOYD_EXPONENT[0] - _BOYD_EXPONENT[1] * log10_grams
+        return _product_of_powers(_BOYD[0], height_cm, _BOYD[1], grams, exponent, digits)
 
 
 #: The formulas a user may choose, by the key used in the API and the form.

@@ -112,12 +112,17 @@ class GrowthCheck(NamedTuple):
 def _round(value: float, places: int) -> Decimal:
     """`value` to the nearest `places` decimals (the correctly rounded
     decimal text of the double)."""
-    return Decimal(format(value, f".{places}f"))
+    return Decimal(format(value, _ROUNDING[places]))
+
+
+#: The format of a double rounded to 1 or 2 decimals.
+_ROUNDING = {places: f".{places}f" for places in (PERCENTILE_PLACES, Z_PLACES)}
+_Z_STEP = Decimal("0.1")
 
 
 def _z_text(z: Decimal) -> str:
     """A z-score in a sentence, to 0.1 with its sign: "+4.0", "-0.5"."""
-    return f"{z.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):+f}"
+    return f"{z.quantize(_Z_STEP, ROUND_HALF_UP):+f}"
 
 
 def age_words(years: int, months: int) -> str:
@@ -138,29 +143,38 @@ def bmi_of(weight_kg: Decimal, height_cm: Decimal) -> Decimal:
 class _Judge:
     """z-scores for one child against one reference."""
 
+    __slots__ = ("by_age", "sex", "months", "restricted", "score")
+
     def __init__(self, reference: GrowthReference, sex: str, months: int) -> None:
-        self.reference = reference
+        self.by_age = reference.by_age
         self.sex = sex
         self.months = months
+        self.restricted = reference.restricted
         self.score = who_z_score if reference.restricted else z_score
 
     def z(self, measure: str, value: Decimal) -> Decimal:
-        lms = self.reference.lms(measure, self.sex, self.months)
+        lms = self.by_age[measure, self.sex, self.months]
         return _round(self.score(float(value), lms), Z_PLACES)
 
     def measure(self, measure: str, value: Decimal) -> tuple[GrowthMeasure, Decimal | None]:
         """The measure and, where a CDC curve is compressed on the
         measure's side and |z| < 3, its modified z-score (0.01)."""
-        lms = self.reference.lms(measure, self.sex, self.months)
+        lms = self.by_age[measure, self.sex, self.months]
         x = float(value)
         z = self.score(x, lms)
+        shown = _round(percentile(z), PERCENTILE_PLACES)
         low, high = PERCENTILE_RANGE
-        shown = min(max(_round(percentile(z), PERCENTILE_PLACES), low), high)
+        if shown < low:
+            shown = low
+        elif shown > high:
+            shown = high
         if measure == "bmi":
-            value = value.quantize(BMI_STEP, rounding=ROUND_HALF_UP)
-        result = GrowthMeasure(measure, value, UNITS[measure], _round(z, Z_PLACES), shown)
-        compressed = not self.reference.restricted and lms.L * z < 0 and abs(result.z) < WARN_AT
-        return result, _round(modified_z_score(x, lms), Z_PLACES) if compressed else None
+            value = value.quantize(BMI_STEP, ROUND_HALF_UP)
+        rounded = _round(z, Z_PLACES)
+        result = GrowthMeasure(measure, value, UNITS[measure], rounded, shown)
+        if self.restricted or lms.L * z >= 0 or abs(rounded) >= WARN_AT:
+            return result, None
+        return result, _round(modified_z_score(x, lms), Z_PLACES)
 
 
 def _entered(patient: Patient, measure: str) -> tuple[Decimal, str, Decimal]:
@@ -179,7 +193,7 @@ def other_unit_reading(patient: Patient, measure: str) -> tuple[Decimal, str] | 
         return None
     other = OTHER_UNIT[unit][0]
     factor = (TO_KG if measure == "weight" else TO_CM)[other]
-    return (number * factor).quantize(OTHER_UNIT_STEP, rounding=ROUND_HALF_UP), other
+    return (number * factor).quantize(OTHER_UNIT_STEP, ROUND_HALF_UP), other
 
 
 def _other_unit(patient: Patient, measure: str, judge: _Judge) -> tuple[str, str] | None:
@@ -234,7 +248,6 @@ def check_growth(patient: Patient, references: GrowthReferences) -> GrowthCheck:
             f"{CDC_FROM // 12} years, CDC 2000 from {CDC_FROM // 12} years); this patient is "
             f"{shown}{' (corrected age)' if patient.corrected_for_gestation else ''}.")
     judge = _Judge(reference, sex, age)
-    child = f"{age_words(years, months)} {'girl' if sex == 'female' else 'boy'}"
     bmi = bmi_of(patient.weight_kg, patient.height_cm)
     measures, warnings, confirm = [], [], []
     for name, value in (("weight", patient.weight_kg), ("height", patient.height_cm), ("bmi", bmi)):
@@ -242,25 +255,27 @@ def check_growth(patient: Patient, references: GrowthReferences) -> GrowthCheck:
         value = result.value
         measures.append(result)
         z = result.z
-        shown = f"z {_z_text(z)}"
         judged = abs(z)
-        if modified is not None and abs(modified) >= WARN_AT:
-            shown = f"{shown}, modified z {_z_text(modified)}"
-            judged = abs(modified)
         beyond_bmi = name == "bmi" and value > BMI_MAX
-        if abs(z) >= CONFIRM_AT:
+        if judged >= CONFIRM_AT:
             confirm.append(f"{result.label} z {_z_text(z)} is beyond ±{CONFIRM_AT}")
         if beyond_bmi:
             confirm.append(f"a BMI of {formatting.amount(value, 'kg/m2')} is above "
                            f"{formatting.amount(BMI_MAX, 'kg/m2')}")
+        shown = None
+        if modified is not None and abs(modified) >= WARN_AT:
+            shown = f"z {_z_text(z)}, modified z {_z_text(modified)}"
+            judged = abs(modified)
         if judged < WARN_AT and not beyond_bmi:
             continue
+        shown = shown or f"z {_z_text(z)}"
         described = _described(patient, name, value)
         if beyond_bmi:
             code = "bmi_outside_reference"
             message = (f"{described} is above {formatting.amount(BMI_MAX, 'kg/m2')}, outside every "
                        f"published BMI-for-age reference ({shown}).")
         else:
+            child = f"{age_words(years, months)} {'girl' if sex == 'female' else 'boy'}"
             code = f"{name}_for_age_extreme"
             message = (f"{described} is far {'above' if z > 0 else 'below'} the expected "
                        f"{'BMI' if name == 'bmi' else name} for a {child} ({shown}).")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .file_fields import FieldReader, read_quantity, read_sizes
@@ -109,7 +110,7 @@ class Infusion(NamedTuple):
 
 
 def _minutes_up(volume: Decimal, rate: Decimal) -> int:
-    return int((volume / rate * MINUTES_PER_HOUR).to_integral_value(rounding=ROUND_CEILING))
+    return int((volume / rate * MINUTES_PER_HOUR).to_integral_value(ROUND_CEILING))
 
 
 def infuse(rule: InfusionRule, amount: Decimal, volume_ml: Decimal, concentration: Decimal,
@@ -118,57 +119,87 @@ def infuse(rule: InfusionRule, amount: Decimal, volume_ml: Decimal, concentratio
     """The infusion of `amount` (drawn as `volume_ml` of `concentration`
     amount units per mL) for a patient dosed on `weight_kg`; `max_rate`
     (amount units per hour) lowers the rule's own maximum."""
-    warnings: list[str] = []
-    dilution = None
-    volume, strength = volume_ml, concentration
-    if rule.bags_ml:
-        bag = next((b for b in rule.bags_ml if rule.max_concentration is None
-                    or amount / b <= rule.max_concentration), rule.bags_ml[-1])
-        strength = amount / bag
-        dilution = Dilution(rule.diluent or "", bag, strength)
-        volume = bag
-        if rule.min_concentration is not None and strength < rule.min_concentration:
-            warnings.append(f"the concentration in {bag} mL is below the minimum of "
-                            f"{rule.min_concentration} {amount_unit}/mL")
-    steps: list[InfusionStep] = []
+    dilution, volume, strength, warnings = _diluted(rule, amount, volume_ml, concentration, amount_unit)
     if rule.rate_steps:
-        left = volume
-        for step in rule.rate_steps:
-            per_kg = step.rate_per_kg_h if max_rate is None else min(step.rate_per_kg_h, max_rate / weight_kg)
-            rate = floor_to(per_kg * weight_kg / strength, RATE_STEP)
-            run = None if step.minutes is None else half_up(rate * step.minutes / MINUTES_PER_HOUR,
-                                                            VOLUME_STEP)
-            if run is not None and run < left:
-                steps.append(InfusionStep(rate, step.minutes, run, per_kg))
-                left -= run
-            else:
-                steps.append(InfusionStep(rate, _minutes_up(left, rate), left, per_kg))
-                break
+        steps = _rate_steps(rule.rate_steps, volume, strength, weight_kg, max_rate)
+        total_minutes = 0
+        for pump_step in steps:
+            total_minutes += pump_step.minutes
     else:
-        rate = half_up(volume / rule.minutes * MINUTES_PER_HOUR, RATE_STEP)
-        minutes = int(rule.minutes)
-        # The lowest maximum rate, amount units per hour (None: no maximum).
-        if max_rate is None or rule.max_rate is None:
-            limit = rule.max_rate if max_rate is None else max_rate
-        else:
-            limit = min(rule.max_rate, max_rate)
-        if limit is not None and rate * strength > limit:
-            rate = floor_to(limit / strength, RATE_STEP)
-            minutes = _minutes_up(volume, rate)
-        else:
-            limit = None
-        steps.append(InfusionStep(rate, minutes, volume, limit=limit))
+        step = _timed_step(rule, volume, strength, max_rate)
+        steps, total_minutes = (step,), step.minutes
     hydration = None
     if rule.hydration is not None:
-        h = rule.hydration
-        basis = bsa_m2 if h.per == "m2" else weight_kg
-        fluid_ml = half_up(h.volume * basis, WHOLE_ML)
-        hydration = HydrationPlan(h.fluid, fluid_ml, h.minutes,
-                                  half_up(fluid_ml / h.minutes * MINUTES_PER_HOUR, RATE_STEP))
-    total_minutes = 0
-    for pump_step in steps:
-        total_minutes += pump_step.minutes
-    return Infusion(tuple(steps), total_minutes, dilution, hydration, tuple(warnings))
+        hydration = _hydration(rule, bsa_m2 if rule.hydration.per == "m2" else weight_kg)
+    return Infusion(steps, total_minutes, dilution, hydration, warnings)
+
+
+@lru_cache(maxsize=1024)
+def _diluted(rule: InfusionRule, amount: Decimal, volume_ml: Decimal, concentration: Decimal,
+             amount_unit: str) -> tuple[Dilution | None, Decimal, Decimal, tuple[str, ...]]:
+    """The dilution of `amount` (None when the rule has no bags), the
+    volume infused (mL) and its concentration (amount units per mL), and a
+    warning of a concentration below the rule's minimum (cached: the same
+    rounded doses recur from patient to patient)."""
+    if not rule.bags_ml:
+        return None, volume_ml, concentration, ()
+    bag = next((b for b in rule.bags_ml if rule.max_concentration is None
+                or amount / b <= rule.max_concentration), rule.bags_ml[-1])
+    strength = amount / bag
+    warnings = ()
+    if rule.min_concentration is not None and strength < rule.min_concentration:
+        warnings = (f"the concentration in {bag} mL is below the minimum of "
+                    f"{rule.min_concentration} {amount_unit}/mL",)
+    return Dilution(rule.diluent or "", bag, strength), bag, strength, warnings
+
+
+def _rate_steps(rate_steps: tuple[RateStep, ...], volume: Decimal, strength: Decimal, weight_kg: Decimal,
+                max_rate: Decimal | None) -> tuple[InfusionStep, ...]:
+    """The pump steps of rates per kg for `volume` mL of `strength` amount
+    units per mL, each rate no faster than `max_rate` (amount units per hour)."""
+    steps: list[InfusionStep] = []
+    left = volume
+    for step in rate_steps:
+        per_kg = step.rate_per_kg_h if max_rate is None else min(step.rate_per_kg_h, max_rate / weight_kg)
+        rate = floor_to(per_kg * weight_kg / strength, RATE_STEP)
+        run = None if step.minutes is None else half_up(rate * step.minutes / MINUTES_PER_HOUR, VOLUME_STEP)
+        if run is not None and run < left:
+            steps.append(InfusionStep(rate, step.minutes, run, per_kg))
+            left -= run
+        else:
+            steps.append(InfusionStep(rate, _minutes_up(left, rate), left, per_kg))
+            break
+    return tuple(steps)
+
+
+@lru_cache(maxsize=1024)
+def _timed_step(rule: InfusionRule, volume: Decimal, strength: Decimal, max_rate: Decimal | None
+                ) -> InfusionStep:
+    """The one pump step of `volume` mL over the rule's minutes, no faster
+    than the lowest maximum rate (cached: it depends on the dose, not on the
+    patient)."""
+    rate = half_up(volume / rule.minutes * MINUTES_PER_HOUR, RATE_STEP)
+    minutes = int(rule.minutes)
+    # The lowest maximum rate, amount units per hour (None: no maximum).
+    if max_rate is None or rule.max_rate is None:
+        limit = rule.max_rate if max_rate is None else max_rate
+    else:
+        limit = min(rule.max_rate, max_rate)
+    if limit is not None and rate * strength > limit:
+        rate = floor_to(limit / strength, RATE_STEP)
+        minutes = _minutes_up(volume, rate)
+    else:
+        limit = None
+    return InfusionStep(rate, minutes, volume, limit=limit)
+
+
+@lru_cache(maxsize=1024)
+def _hydration(rule: InfusionRule, basis: Decimal) -> HydrationPlan:
+    """The rule's hydration for a basis of `basis` m² or kg (cached)."""
+    h = rule.hydration
+    fluid_ml = half_up(h.volume * basis, WHOLE_ML)
+    rate = half_up(fluid_ml / h.minutes * MINUTES_PER_HOUR, RATE_STEP)
+    return HydrationPlan(h.fluid, fluid_ml, h.minutes, rate)
 
 
 def read_infusion(rd: FieldReader, data: Any, path: tuple[str, ...], amount_unit: str

@@ -77,15 +77,22 @@ def choose_vials(amount: Decimal, sizes: tuple[Decimal, ...]) -> tuple[tuple[Dec
         return ()
     unit = reduce(_gcd, sizes)
     steps = [int(size / unit) for size in sizes]
-    need = int((amount / unit).to_integral_value(rounding=ROUND_CEILING))
+    need = int((amount / unit).to_integral_value(ROUND_CEILING))
     top = need + max(steps)
-    best: list[tuple[int, ...] | None] = [None] * (top + 1)
-    best[0] = ()
+    # fewest[t]: the fewest vials that hold exactly t units (above `top`:
+    # none do); last[t]: the size of one of them, the first in `steps` order.
+    fewest = [0] + [top + 1] * top
+    last = [0] * (top + 1)
     for total in range(1, top + 1):
-        options = [(*best[total - s], s) for s in steps if s <= total and best[total - s] is not None]
-        best[total] = min(options, key=len) if options else None
-    total = next(t for t in range(need, top + 1) if best[t] is not None)
-    counts = {step: best[total].count(step) for step in set(best[total])}
+        for s in steps:
+            if s <= total and fewest[total - s] + 1 < fewest[total]:
+                fewest[total] = fewest[total - s] + 1
+                last[total] = s
+    total = next(t for t in range(need, top + 1) if fewest[t] <= top)
+    counts: dict[int, int] = {}
+    while total:
+        counts[last[total]] = counts.get(last[total], 0) + 1
+        total -= last[total]
     return tuple((size, counts[step]) for size, step in sorted(zip(sizes, steps, strict=True),
                                                                reverse=True) if step in counts)
 
@@ -97,6 +104,14 @@ def measure(amount: Decimal, intended: Decimal, cap: Decimal, use: ProductUse,
     exact, volume, device, tablets, measured, vials, left_over = _drawn(amount, cap, use, devices)
     deviation = half_up((measured - intended) / intended * 100, PERCENT_STEP) if intended else Decimal(0)
     return Measure(exact, volume, device, tablets, measured, deviation, vials, left_over)
+
+
+@lru_cache(maxsize=1024)
+def measure_capped(amount: Decimal, cap: Decimal, use: ProductUse, devices: tuple[Device, ...]) -> Measure:
+    """`measure` of a dose whose exact amount is above `cap`, given as
+    `amount` (the cap rounded): the same for every patient, so cached on
+    the regimen's own values, whose hashes Python keeps."""
+    return measure(amount, cap, cap, use, devices)
 
 
 @lru_cache(maxsize=4096)

@@ -163,42 +163,35 @@ class RegimenPlan(NamedTuple):
         "15 mg/m²/week × 0.61 m² = 9.15 mg/week, rounded to 9 mg" or
         "80 mg/kg/day × 20 kg = 1,600 mg/day; 1,600 mg ÷ 4 = 400 mg every 6 hours"."""
         r = self.regimen
-        phase = r.phases[item.phase]
-        unit = r.amount_unit
-        per_time = phase.per is not None
-        shared = per_time and phase.divided
-        parts = phase.doses_per_day if shared else phase.split_days
-        total = item.exact * parts
-        total_unit = f"{unit}/{phase.per}" if per_time else unit
+        words = r.phase_words[item.phase]
+        number = formatting.number
+        exact = item.exact
+        parts = words.parts
+        total = exact * parts
         rule = formatting.amount(item.dose, r.dose_unit)
         percent = self.kidney.percent if self.kidney else None
-        full = total if percent is None else plain(total * 100 / percent)
+        full = f"{number(total if percent is None else total * 100 / percent)} {words.total_unit}"
         if r.basis == "fixed":
             text = f"{rule}, a fixed dose"
-            if formatting.amount(full, total_unit) != rule:
-                text = f"{text} = {formatting.amount(full, total_unit)}"
+            if full != rule:
+                text = f"{text} = {full}"
         else:
             basis = formatting.amount(self.basis_value, r.basis_unit)
             if self.dosing_weight is not None and self.dosing_weight.kind == "adjusted":
                 basis = f"{basis} (adjusted weight)"
-            text = f"{rule} × {basis} = {formatting.amount(full, total_unit)}"
+            text = f"{rule} × {basis} = {full}"
         if percent is not None:
-            text = (f"{text} × {formatting.number(percent)}% for kidney function = "
-                    f"{formatting.amount(total, total_unit)}")
+            text = f"{text} × {number(percent)}% for kidney function = {number(total)} {words.total_unit}"
         if parts > 1:
-            over = "" if shared else " days"
-            text = (f"{text}; {formatting.amount(total, unit)} ÷ {parts}{over} = "
-                    f"{formatting.amount(item.exact, unit)}{'' if shared else ' a day'}")
-        given = formatting.amount(item.amount, unit)
+            text = (f"{text}; {number(total)} {words.unit} ÷ {parts}{words.over} = "
+                    f"{number(exact)} {words.unit}{words.each}")
         if item.capped:
-            cap = (f"{formatting.amount(phase.dose_cap, unit)} per dose" if phase.divided
-                   else formatting.amount(phase.cap, phase.cap_unit))
-            text = f"{text}, above the cap of {cap}: {given}"
-        elif item.amount != item.exact:
-            text = f"{text}, rounded to {given}"
+            text = f"{text}, above the cap of {words.cap}: {number(item.amount)} {words.unit}"
+        elif item.amount != exact:
+            text = f"{text}, rounded to {number(item.amount)} {words.unit}"
+        phase = r.phases[item.phase]
         if phase.divided:
-            text = (f"{text} {phase.frequency} "
-                    f"({formatting.amount(item.daily_amount, unit)} a day)")
+            text = f"{text} {phase.frequency} ({number(item.daily_amount)} {words.unit} a day)"
         return text
 
 
@@ -270,11 +263,13 @@ def regimen_doses(regimen: Regimen, basis: Decimal, override: Decimal | None,
     result: list[PhaseDoses] = []
     day = start
     anchor, done = start, 0
-    for index, (phase, continues) in enumerate(zip(regimen.phases, regimen.continues, strict=True)):
+    for index, phase, continues in regimen.numbered_phases:
         dose = phase.dose if override is None else override
         exact = plain(dose * basis * phase.dose_factor if scale is None
                       else dose * basis * phase.dose_factor * scale)
-        amount = round_dose(exact, phase.dose_cap, phase.round_to)
+        cap = phase.dose_cap
+        capped = exact > cap
+        amount = phase.capped_amount if capped else round_dose(exact, cap, phase.round_to)
         if phase.is_course:
             if not continues:
                 anchor, done = day, 0
@@ -285,15 +280,14 @@ def regimen_doses(regimen: Regimen, basis: Decimal, override: Decimal | None,
             given = dates[done:-1]
             if phase.split_days > 1:
                 given = tuple(d + timedelta(days=k) for d in given for k in range(phase.split_days))
-            result.append(PhaseDoses(index, dose, exact, exact > phase.dose_cap, amount, True, 1, given,
-                                     None))
+            result.append(PhaseDoses(index, dose, exact, capped, amount, True, 1, given, None))
             done += phase.count
             day = dates[-1]
         else:
             offset = phase.last_day_offset
             until = None if offset is None else day + offset
-            result.append(PhaseDoses(index, dose, exact, exact > phase.dose_cap, amount, False,
-                                     phase.doses_per_day, (day,), until))
+            result.append(PhaseDoses(index, dose, exact, capped, amount, False, phase.doses_per_day, (day,),
+                                     until))
             if until is not None:
                 day = until + ONE_DAY
     return tuple(result)
@@ -426,7 +420,7 @@ def compute_plan(book: RegimenBook, req: PlanRequest, references: GrowthReferenc
         first = regimen_start(entry, req.start, req.start_dates)
         scale = None if outcome is None or outcome.percent is None else outcome.percent / 100
         doses = regimen_doses(regimen, basis, req.overrides.get(entry.id), first, scale)
-        if 0 in [d.amount for d in doses]:
+        if not all([d.amount for d in doses]):
             errors.append(rounds_to_nothing(RegimenPlan(entry.id, regimen, basis, entry.id in req.overrides,
                                                         first, doses, dosing_weight=used_weight,
                                                         kidney=outcome)))

@@ -30,12 +30,14 @@ from datetime import timedelta
 from decimal import Decimal
 from functools import cached_property
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, NamedTuple
 
+from . import formatting
 from .formatting import unit as unit_text
 from .infusions import InfusionRule
 from .kidney import KidneyOutcome, KidneyRule, outcome_without_egfr
 from .products import Device, ProductUse
+from .rounding import round_dose
 
 Basis = Literal["weight", "bsa", "fixed"]
 #: The unit each basis is measured in; a fixed dose has none.
@@ -100,6 +102,31 @@ class Phase:
     @property
     def divided(self) -> bool:
         return self.doses_per_day > 1
+
+    @cached_property
+    def capped_amount(self) -> Decimal:
+        """The amount given per dose (amount unit) whenever the exact dose
+        is above `dose_cap`: the same for every patient, worked out once."""
+        return round_dose(self.dose_cap, self.dose_cap, self.round_to)
+
+
+class PhaseWords(NamedTuple):
+    """The parts of a phase's written-out arithmetic that depend only on
+    the regimen (`RegimenPlan.calculation`), worked out once."""
+
+    #: The amount unit as printed ("mg").
+    unit: str
+    #: The unit of the day's or week's total as printed ("mg/day"), or `unit`.
+    total_unit: str
+    #: The doses a day's total is divided into, or the days a course's dose
+    #: is shared over (1: neither).
+    parts: int
+    #: What follows the number of parts (" days" for a shared course).
+    over: str
+    #: What follows each part's amount (" a day" for a shared course).
+    each: str
+    #: The cap as the arithmetic cites it ("60 mg/day", "1,000 mg per dose").
+    cap: str
 
 
 @dataclass(frozen=True)
@@ -176,6 +203,26 @@ class Regimen:
             previous.is_course and phase.is_course
             and (previous.every_days, previous.every_months) == (phase.every_days, phase.every_months)
             for previous, phase in pairwise(self.phases))
+
+    @cached_property
+    def numbered_phases(self) -> tuple[tuple[int, Phase, bool], ...]:
+        """Each phase with its index and whether it `continues` the course
+        before it, for the arithmetic to loop over."""
+        return tuple(zip(range(len(self.phases)), self.phases, self.continues, strict=True))
+
+    @cached_property
+    def phase_words(self) -> tuple[PhaseWords, ...]:
+        """For each phase, its `PhaseWords`."""
+        words = []
+        unit = unit_text(self.amount_unit)
+        for phase in self.phases:
+            shared = phase.per is not None and phase.divided
+            total_unit = unit_text(f"{self.amount_unit}/{phase.per}") if phase.per is not None else unit
+            cap = (f"{formatting.amount(phase.dose_cap, self.amount_unit)} per dose" if phase.divided
+                   else formatting.amount(phase.cap, phase.cap_unit))
+            words.append(PhaseWords(unit, total_unit, phase.doses_per_day if shared else phase.split_days,
+                                    "" if shared else " days", "" if shared else " a day", cap))
+        return tuple(words)
 
     @cached_property
     def kidney_without_egfr(self) -> KidneyOutcome | None:
