@@ -157,3 +157,21 @@ def test_regimen_text_from_the_file_is_escaped_on_the_sheet(tmp_path):
     assert "<b>" not in page and "<i>" not in page
     assert "Calcium &amp; vitamin D &lt;b&gt;as per&lt;/b&gt; &#34;local&#34; protocol&#39;s." in page
     assert "sodium chloride 0.9% &lt;i&gt;&amp;&lt;/i&gt; 750" in page
+
+
+def test_a_kept_measuring_trail_is_the_one_of_this_amount_and_product(client):
+    # Prednisolone step 1, 2 mg/kg/day. 14 kg: 28 mg; 28 ÷ 3 mg/mL = 9.33 mL, in the
+    # 10 mL syringe (0.2 mL steps) 9.4 mL = 28.2 mg. 14.1 kg: 28.2 mg, rounded to the
+    # same 28 mg, so the same trail. As 5 mg tablets (not divisible): 28 ÷ 5 = 5.6, so
+    # 6 tablets = 30 mg. 15 kg: 30 mg = 10 mL exactly, the 10 mL syringe.
+    query = f"{CHILD}&height=96&regimen=prednisolone&confirm_implausible=yes"
+    solution_28 = "28 mg ÷ 3 mg/mL = 9.33 mL; measure 9.4 mL in a 10 mL syringe (28.2 mg)"
+    tablets_28 = "28 mg ÷ 5 mg a tablet = 5.6 → give 6 tablets of 5 mg (30 mg)"
+    first = sheet_text(client, f"{query}&weight=14")
+    assert solution_28 in first and tablets_28 not in first
+    assert solution_28 in sheet_text(client, f"{query}&weight=14.1")
+    tablets = sheet_text(client, f"{query}&weight=14&product.prednisolone=prednisolone_tablets_5")
+    assert tablets_28 in tablets and solution_28 not in tablets
+    other = sheet_text(client, f"{query}&weight=15")
+    assert "30 mg ÷ 3 mg/mL = 10 mL; measure 10 mL in a 10 mL syringe (30 mg)" in other
+    assert solution_28 not in other
