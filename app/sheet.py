@@ -2,8 +2,11 @@
 
 Built from the engine's `RegimenPlan` with the ISMP formatting functions; the
 template only places these strings. Doing the wording here in Python keeps
-the template simple and its rendering fast: rows are named tuples that the
+the template simple and its rendering fast: rows are tuples that the
 template unpacks, saving Jinja's per-attribute lookups (`python -m bench`).
+Each number is joined to its unit by a non-breaking space as the text is
+built; the engine's own sentences go through `printed`. A regimen's view
+is HTML, escaped once (`escaped`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from markupsafe import escape
 from .dosing import formatting as fmt
 from .dosing.bsa import FORMULA_NAMES
 from .dosing.infusions import InfusionStep
-from .dosing.measuring import Measure
 from .dosing.plan import PhaseDoses, Plan, RegimenPlan
 from .dosing.products import ProductUse
 from .dosing.regimen_model import BASIS_WORDS, Phase
@@ -40,9 +42,9 @@ TIMES = "\u00d7"
 #: which it would try at every character: twice as fast over a sentence.
 _NUMBER_THEN_UNIT = re.compile(r" (?<=[0-9] )(?=[a-zµ%])")
 HUNDREDTH = Decimal("0.01")
-#: The entered units in words, echoed beside the value used.
 #: Where a volume too large for the syringes is measured.
 BOTTLES = f"from the bottles (to 1{NBSP}mL)"
+#: The entered units in words, echoed beside the value used.
 UNIT_WORDS = {"kg": "kilograms", "g": "grams", "lb": "pounds",
               "cm": "centimetres", "m": "metres", "in": "inches"}
 
@@ -217,31 +219,33 @@ def measure_text(rp: RegimenPlan, item: PhaseDoses) -> str:
     measure = given.measure_of(item) if given else None
     if measure is None or given.product is None:
         return ""
-    return _measure_text(item.amount, rp.regimen.amount_unit, given.product, measure[:5] + measure[6:])
+    # Everything of the measure but its deviation, which depends on the
+    # child and is not printed here.
+    drawn = (measure.volume_exact, measure.volume, measure.device, measure.tablets, measure.measured,
+             measure.vials, measure.left_over)
+    return _measure_text(item.amount, rp.regimen.amount_unit, given.product, drawn)
 
 
 @lru_cache(maxsize=4096)
 def _measure_text(dose_amount: Decimal, unit: str, use: ProductUse, drawn: tuple) -> str:
     """`measure_text` of a rounded dose measured from a product, the same on
     every sheet that gives that amount of it (so kept: doses are rounded,
-    and the same amounts recur from child to child). `drawn` is the
-    `Measure` without its deviation, which depends on the child and is not
-    printed here."""
-    measure = Measure(*drawn[:5], None, *drawn[5:])
+    and the same amounts recur from child to child)."""
+    volume_exact, volume, device, tablets, measured, vials, left_over = drawn
     dose = amount(dose_amount, unit)
-    if measure.tablets is not None:
+    if tablets is not None:
         strength = amount(use.strength, unit)
-        tablets = f"{fmt.number(measure.tablets)}{NBSP}tablet{'' if measure.tablets == 1 else 's'}"
+        count = f"{fmt.number(tablets)}{NBSP}tablet{'' if tablets == 1 else 's'}"
         return (f"{dose} ÷ {strength} a tablet = {fmt.number(dose_amount / use.strength)} → give "
-                f"{tablets} of {strength} ({amount(measure.measured, unit)})")
-    exact = fmt.number(measure.volume_exact.quantize(HUNDREDTH))
-    where = f"in a {printed_once(measure.device.name)}" if measure.device else BOTTLES
+                f"{count} of {strength} ({amount(measured, unit)})")
+    exact = fmt.number(volume_exact.quantize(HUNDREDTH))
+    where = f"in a {printed_once(device.name)}" if device else BOTTLES
     text = (f"{dose} ÷ {amount(use.strength, f'{unit}/mL')} = {exact}{NBSP}mL; measure "
-            f"{amount(measure.volume, 'mL')} {where} ({amount(measure.measured, unit)})")
-    if measure.vials:
-        vials = " + ".join(f"{count} × {amount(size, unit)}" if count > 1 else amount(size, unit)
-                           for size, count in measure.vials)
-        text += f"; open vials {vials} ({amount(measure.left_over, unit)} left over)"
+            f"{amount(volume, 'mL')} {where} ({amount(measured, unit)})")
+    if vials:
+        opened = " + ".join(f"{count} × {amount(size, unit)}" if count > 1 else amount(size, unit)
+                            for size, count in vials)
+        text += f"; open vials {opened} ({amount(left_over, unit)} left over)"
     return text
 
 
@@ -460,10 +464,11 @@ def regimen_view(rp: RegimenPlan) -> RegimenView:
 
 def escaped(view: RegimenView) -> RegimenView:
     """`view` with its text escaped for HTML, so that the sheet's template
-    prints it as it is (its regimen sections are outside autoescape: a
-    hundred escapes per sheet cost a tenth of the request, `python -m
-    bench`). Most regimens have nothing to escape: one scan of all their
-    text finds that, and only then is each text escaped."""
+    prints it as it is: its regimen sections are outside autoescape, where
+    about a hundred separate escapes cost 3% of the request (`python -m
+    bench`, instructions counted). Most regimens have nothing to escape:
+    one scan of all their text finds that, and only then is each text
+    escaped."""
     texts = [view.id, view.title, view.route, view.calculation, view.give, view.doses, *view.before,
              *view.after, *view.warnings, *(text for text, _ in view.dates)]
     for row in view.phases:
