@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from markupsafe import escape
@@ -61,8 +62,14 @@ def long_date(day: date) -> str:
     return fmt.long_date(day).replace(" ", NBSP)
 
 
-#: The characters HTML escaping changes.
+#: The characters HTML escaping changes (each looked for by `str.__contains__`,
+#: a fast scan, where a regular expression's character class would test
+#: every character).
 HTML_SPECIAL = ("&", "<", ">", '"', "'")
+#: A date row's text; a phase's dates (for `map`, which calls no Python
+#: function per item).
+ROW_TEXT = itemgetter(0)
+DATES_OF = attrgetter("dates")
 
 
 def html_text(text: str) -> str:
@@ -186,7 +193,8 @@ def _date_rows(rp: RegimenPlan) -> tuple[DateRow, ...]:
                 f"{long_date(dates[0])} to {long_date(dates[-1])}", True))
         else:
             given_text = f": {amount(given, unit)}"
-            rows.extend((long_date(day) + given_text, False) for day in dates)
+            for day in dates:
+                rows.append((long_date(day) + given_text, False))
     return tuple(rows)
 
 
@@ -280,9 +288,9 @@ def infusion_lines(rp: RegimenPlan, item: PhaseDoses) -> tuple[str, ...]:
                      f"{amount(item_measured(rp, item), unit)} ÷ {amount(d.volume_ml, 'mL')} = "
                      f"{amount(d.concentration, f'{unit}/mL')}")
     concentration = infusion.dilution.concentration if infusion.dilution else given.product.strength
-    steps = "; ".join(f"{_rate_trail(rp, n, s, concentration)}{amount(s.rate_ml_per_h, 'mL/h')} for "
-                      f"{s.minutes}{NBSP}min ({amount(s.volume_ml, 'mL')})"
-                      for n, s in enumerate(infusion.steps))
+    steps = "; ".join([f"{_rate_trail(rp, n, s, concentration)}{amount(s.rate_ml_per_h, 'mL/h')} for "
+                       f"{s.minutes}{NBSP}min ({amount(s.volume_ml, 'mL')})"
+                       for n, s in enumerate(infusion.steps)])
     lines.append(f"Pump: {steps}; total {_hours(infusion.total_minutes)}")
     return tuple(lines)
 
@@ -325,7 +333,7 @@ def _phase_rows(rp: RegimenPlan) -> tuple[PhaseRow, ...]:
     """One row per phase (a daily run), or per dose of a phased course; the
     calculations made printable together (one pass of `printed`)."""
     rows = rp.phase_doses
-    calculations = printed("\n".join(rp.calculation(item) for item in rows)).split("\n")
+    calculations = printed("\n".join([rp.calculation(item) for item in rows])).split("\n")
     result = []
     for n, (item, calculation) in enumerate(zip(rows, calculations, strict=True), start=1):
         phase = rp.regimen.phases[item.phase]
@@ -436,7 +444,7 @@ def _after(rp: RegimenPlan) -> tuple[str, ...]:
             text += (f"; {amount(total.amount, unit)} ÷ {amount(total.basis_value, total.basis_unit)} = "
                      f"{amount(total.per_basis, f'{unit}/{total.basis_unit}')}")
         lines.append(text + ".")
-    return (*lines, *(printed_once(note) for note in rp.regimen.notes))
+    return (*lines, *map(printed_once, rp.regimen.notes))
 
 
 def regimen_view(rp: RegimenPlan) -> RegimenView:
@@ -445,7 +453,7 @@ def regimen_view(rp: RegimenPlan) -> RegimenView:
     r = rp.regimen
     first = rp.phase_doses[0]
     phased = r.phased
-    count = sum(len(doses.dates) for doses in rp.phase_doses)
+    count = sum(map(len, map(DATES_OF, rp.phase_doses)))
     given = rp.administration
     return escaped(RegimenView(
         id=r.id,
@@ -470,11 +478,11 @@ def escaped(view: RegimenView) -> RegimenView:
     one scan of all their text finds that, and only then is each text
     escaped."""
     texts = [view.id, view.title, view.route, view.calculation, view.give, view.doses, *view.before,
-             *view.after, *view.warnings, *(text for text, _ in view.dates)]
+             *view.after, *view.warnings, *map(ROW_TEXT, view.dates)]
     for row in view.phases:
         texts += row[1:6]
     text = "".join(texts)
-    if not any(c in text for c in HTML_SPECIAL):
+    if not any(map(text.__contains__, HTML_SPECIAL)):
         return view
     h = html_text
     return view._replace(
