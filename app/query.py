@@ -13,14 +13,12 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from werkzeug.datastructures import MultiDict
-
 from .clock import clinic_today
 from .dosing import FieldError, PlanRequest, RegimenBook
 from .dosing.bsa import DEFAULT_FORMULA
 from .dosing.inputs import MAX_AGE_YEARS, date_from_parts, date_from_text, decimal_from_text, whole_from_text
 from .dosing.regimen_model import PlanDefinition
-from .request_text import echo, plain_texts, text_problem
+from .request_text import echo, plain_texts, query_fields, text_problem
 
 #: The first dose's date as the form's three fields (day, month, year).
 START_PARTS = ("start_day", "start_month", "start_year")
@@ -83,14 +81,16 @@ def _per_regimen_key(key: str, plan: PlanDefinition) -> bool:
     return False
 
 
-def read_query(query: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None, list[FieldError]]:
-    """The query string as a `PlanRequest` (None if it cannot be built) and
-    every problem found, under the form's field names.
+def read_query(query: bytes, book: RegimenBook) -> tuple[PlanRequest | None, list[FieldError]]:
+    """The query string (the request's raw `query_string`) as a
+    `PlanRequest` (None if it cannot be built) and every problem found,
+    under the form's field names.
 
-    The query is read once into plain dicts: looking up a field that was
-    not sent in werkzeug's `MultiDict` raises and catches an exception,
-    and a sheet looks up some sixty fields that were not sent."""
-    lists: dict[str, list[str]] = query.to_dict(flat=False)
+    The query is read once into plain dicts (`query_fields`), not through
+    werkzeug's `MultiDict`, which costs more to build, and where looking up
+    a field that was not sent raises and catches an exception (a sheet
+    looks up some sixty)."""
+    lists = query_fields(query)
     args = {key: values[0] for key, values in lists.items()}
     errors: list[FieldError] = []
     plan = chosen_plan(book, args)
