@@ -37,8 +37,12 @@ def text_problem(text: str) -> str | None:
 
 def plain_texts(texts: list[str]) -> bool:
     """True when no text of `texts` has a `text_problem`, found in one look
-    at them all (a query holds about twenty)."""
-    return max(map(len, texts), default=0) <= MAX_TEXT and not _NOT_TEXT.search("".join(texts))
+    at them all (a query holds about twenty); text all ASCII holds nothing
+    to search for."""
+    if max(map(len, texts), default=0) > MAX_TEXT:
+        return False
+    joined = "".join(texts)
+    return joined.isascii() or not _NOT_TEXT.search(joined)
 
 
 def query_fields(query: bytes) -> dict[str, list[str]]:
