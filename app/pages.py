@@ -249,7 +249,7 @@ def index():
 @bp.get("/sheet")
 def sheet():
     book = _book()
-    req, errors = read_query(request.args, book)
+    req, errors = read_query(request.query_string, book)
     plan: Plan | None = None
     growth = None
     if req is not None:

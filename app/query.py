@@ -13,14 +13,12 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from werkzeug.datastructures import MultiDict
-
 from .clock import clinic_today
 from .dosing import FieldError, PlanRequest, RegimenBook
 from .dosing.bsa import DEFAULT_FORMULA
 from .dosing.inputs import MAX_AGE_YEARS, date_from_parts, date_from_text, decimal_from_text, whole_from_text
 from .dosing.regimen_model import PlanDefinition
-from .request_text import echo, plain_texts, text_problem
+from .request_text import echo, plain_texts, query_fields, text_problem
 
 #: The first dose's date as the form's three fields (day, month, year).
 START_PARTS = ("start_day", "start_month", "start_year")
@@ -31,6 +29,8 @@ SINGLE = frozenset(("plan", "weight", "weight_unit", "height", "height_unit", "a
                     "sex", *(f"{d}{p}" for d in DATES for p in ("", *PARTS)), "bsa_formula",
                     "confirm_implausible", "weight_source", "creatinine", "creatinine_unit", "egfr_formula",
                     "gestation_weeks", "gestation_days"))
+#: The fields sent once each or, `regimen`, once per chosen regimen.
+KNOWN = SINGLE | {"regimen"}
 #: Per-regimen fields: `dose.<id>`, `start.<id>` (or its three parts),
 #: `product.<id>`, `already_given.<id>`.
 PER_REGIMEN = ("dose.", "start.", "product.", "already_given.")
@@ -53,8 +53,10 @@ def _date(args: Mapping[str, str], name: str, blank_is_absent: bool = True
     form's `name_day`, `name_month` and `name_year`; None when neither (with
     `blank_is_absent`, three blank fields count as neither), an error when
     both."""
-    parts = [f"{name}{p}" for p in PARTS]
-    given = [k for k in parts if args.get(k, "").strip() or (k in args and not blank_is_absent)]
+    parts = [name + p for p in PARTS]
+    given = [k for k in parts if k in args]
+    if blank_is_absent and given:
+        given = [k for k in given if args[k].strip()]
     if name in args and given:
         return FieldError(name, f"give the date either as {name} (YYYY-MM-DD) or as {parts[0]}, {parts[1]} "
                                 f"and {parts[2]}, not both")
@@ -83,14 +85,21 @@ def _per_regimen_key(key: str, plan: PlanDefinition) -> bool:
     return False
 
 
-def read_query(query: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None, list[FieldError]]:
-    """The query string as a `PlanRequest` (None if it cannot be built) and
-    every problem found, under the form's field names.
+def _good(found: dict) -> dict:
+    """`found` without its errors."""
+    return {k: v for k, v in found.items() if not isinstance(v, (FieldError, list))} if found else {}
 
-    The query is read once into plain dicts: looking up a field that was
-    not sent in werkzeug's `MultiDict` raises and catches an exception,
-    and a sheet looks up some sixty fields that were not sent."""
-    lists: dict[str, list[str]] = query.to_dict(flat=False)
+
+def read_query(query: bytes, book: RegimenBook) -> tuple[PlanRequest | None, list[FieldError]]:
+    """The query string (the request's raw `query_string`) as a
+    `PlanRequest` (None if it cannot be built) and every problem found,
+    under the form's field names.
+
+    The query is read once into plain dicts (`query_fields`), not through
+    werkzeug's `MultiDict`, which costs more to build, and where looking up
+    a field that was not sent raises and catches an exception (a sheet
+    looks up some sixty)."""
+    lists = query_fields(query)
     args = {key: values[0] for key, values in lists.items()}
     errors: list[FieldError] = []
     plan = chosen_plan(book, args)
@@ -100,7 +109,7 @@ def read_query(query: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None,
     # Most queries hold no text to refuse: one look at all of it finds that.
     suspect = not plain_texts([value for values in lists.values() for value in values])
     for key, values in lists.items():
-        if key not in SINGLE and key != "regimen" and not _per_regimen_key(key, plan):
+        if key not in KNOWN and not _per_regimen_key(key, plan):
             errors.append(FieldError("form", f"unknown parameter '{echo(key)}'"))
         elif key != "regimen" and len(values) > 1:
             errors.append(FieldError(key, "was given more than once"))
@@ -114,19 +123,21 @@ def read_query(query: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None,
     height = decimal_from_text("height", text("height"))
     start = _start(args)
     ages = {}
-    given = [k for k in ("age_years", "age_months") if text(k).strip()]
-    for key, top in (("age_years", MAX_AGE_YEARS), ("age_months", 11)):
-        if given and not text(key).strip():
+    years, months = text("age_years"), text("age_months")
+    either = years.strip() or months.strip()
+    for key, typed, top in (("age_years", years, MAX_AGE_YEARS), ("age_months", months, 11)):
+        if typed.strip():
+            ages[key] = whole_from_text(key, typed, top)
+        elif either:
             errors.append(FieldError(key, "enter both years and months (0 if none), or neither"))
-        elif text(key).strip():
-            ages[key] = whole_from_text(key, text(key), top)
     gestation = {}
     for key, top in (("gestation_weeks", 44), ("gestation_days", 6)):
-        if text(key).strip():
-            gestation[key] = whole_from_text(key, text(key), top)
+        typed = text(key)
+        if typed.strip():
+            gestation[key] = whole_from_text(key, typed, top)
     overrides, firsts, products, already = {}, {}, {}, {}
     # Most sheets set nothing per regimen: then there is nothing to look up.
-    sent_per_regimen = any(key.startswith(PER_REGIMEN) for key in lists)
+    sent_per_regimen = not KNOWN.issuperset(lists)
     for rid in ids if sent_per_regimen else ():
         if text(f"dose.{rid}").strip() and rid in plan.overridable:
             overrides[rid] = decimal_from_text(f"dose.{rid}", text(f"dose.{rid}"))
@@ -145,25 +156,25 @@ def read_query(query: MultiDict, book: RegimenBook) -> tuple[PlanRequest | None,
     values = [weight, height, start, weighed_on, creatinine_on, creatinine, *ages.values(),
               *gestation.values(), *overrides.values(), *firsts.values(), *already.values()]
     for value in values:
-        errors += value if isinstance(value, list) else [value] if isinstance(value, FieldError) else []
+        if isinstance(value, FieldError):
+            errors.append(value)
+        elif isinstance(value, list):
+            errors += value
     if isinstance(weight, FieldError) or isinstance(height, FieldError):
         return None, errors
 
-    def good(found: dict) -> dict:
-        return {k: v for k, v in found.items() if not isinstance(v, FieldError | list)}
-
-    whole = good({**ages, **gestation})
+    whole = _good({**ages, **gestation})
     return PlanRequest(
         weight=weight, weight_unit=text("weight_unit"), height=height,
         height_unit=text("height_unit"),
         start=start if isinstance(start, date) else clinic_today(),
         bsa_formula=args.get("bsa_formula", DEFAULT_FORMULA),
         regimens=tuple(lists.get("regimen", ())),
-        overrides=good(overrides),
+        overrides=_good(overrides),
         age_years=whole.get("age_years"), age_months=whole.get("age_months"),
         sex=text("sex") or None,
         confirm_implausible=confirm == CONFIRMED,
-        plan=plan.id, start_dates=good(firsts), products=products, already_given=good(already),
+        plan=plan.id, start_dates=_good(firsts), products=products, already_given=_good(already),
         today=clinic_today(),
         weighed_on=weighed_on if isinstance(weighed_on, date) else None,
         weight_source=args.get("weight_source", "measured"),

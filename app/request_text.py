@@ -12,6 +12,7 @@ not be echoed in a reply, and no field accepts it.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 #: The longest text any field of a request may hold, in characters.
 MAX_TEXT = 64
@@ -36,8 +37,39 @@ def text_problem(text: str) -> str | None:
 
 def plain_texts(texts: list[str]) -> bool:
     """True when no text of `texts` has a `text_problem`, found in one look
-    at them all (a query holds about twenty)."""
-    return max(map(len, texts), default=0) <= MAX_TEXT and not _NOT_TEXT.search("".join(texts))
+    at them all (a query holds about twenty); text all ASCII holds nothing
+    to search for."""
+    if max(map(len, texts), default=0) > MAX_TEXT:
+        return False
+    joined = "".join(texts)
+    return joined.isascii() or not _NOT_TEXT.search(joined)
+
+
+def query_fields(query: bytes) -> dict[str, list[str]]:
+    """The fields of a query string, each name with its values in the order
+    sent, names in the order first sent: what werkzeug's `Request.args`
+    holds, read the same way (the query must be UTF-8; fields are split at
+    "&" and at a field's first "=", "+" is a space, and a percent escape of
+    bytes that are not UTF-8 stays as written), without building its
+    `MultiDict`."""
+    text = query.decode()
+    escaped = "%" in text or "+" in text
+    fields: dict[str, list[str]] = {}
+    for field in text.split("&"):
+        if field:
+            name, _, value = field.partition("=")
+            if escaped:
+                name, value = _unescaped(name), _unescaped(value)
+            if name in fields:
+                fields[name].append(value)
+            else:
+                fields[name] = [value]
+    return fields
+
+
+def _unescaped(text: str) -> str:
+    """A name or value of a query string as werkzeug reads it."""
+    return unquote(text.replace("+", " "), errors="werkzeug.url_quote")
 
 
 def echo(name: str) -> str:
