@@ -22,6 +22,10 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
 ])
 
+#: Why a query string with raw bytes that are not UTF-8 is refused.
+NOT_UTF8 = ("The query string holds bytes that are not UTF-8 text; write each character as UTF-8, "
+            "percent-encoded (%C3%A9 for \u00e9).")
+
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -34,12 +38,20 @@ HEADERS = {
 
 def install(app: Flask) -> None:
     """Add the headers to every response, answer OPTIONS with 204 and its
-    Allow header, and refuse over-long query strings."""
+    Allow header, and refuse query strings that are over-long or are not
+    UTF-8 (raw bytes such as 0xFF, which no field can hold and which would
+    otherwise fail when the query is read)."""
 
     @app.before_request
-    def refuse_long_query() -> None:
-        if len(request.query_string) > app.config["MAX_QUERY_LENGTH"]:
+    def refuse_unreadable_query() -> None:
+        query = request.query_string
+        if len(query) > app.config["MAX_QUERY_LENGTH"]:
             abort(414)
+        if not query.isascii():
+            try:
+                query.decode()
+            except UnicodeDecodeError:
+                abort(400, NOT_UTF8)
 
     @app.after_request
     def add_headers(response: Response) -> Response:

@@ -30,6 +30,18 @@ def test_oversized_body_is_413(client):
     assert response.get_json()["errors"][0]["message"]
 
 
+@pytest.mark.parametrize("path", ["/sheet", "/", "/regimens", "/api/v1/plans"])
+def test_query_bytes_that_are_not_utf8_are_400_not_500(client, path):
+    """A raw byte 0xFF in the query (not the escape %FF) cannot be read as
+    text: every page and the API refuse it with a message, never a 500."""
+    response = client.get(path, environ_overrides={"QUERY_STRING": "weight=\xff&height=91"})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "not UTF-8" in text
+    if path.startswith("/api/"):
+        assert response.get_json()["errors"][0]["message"].startswith("The query string holds bytes")
+
+
 def test_overlong_query_is_414(client):
     response = client.get("/sheet?weight=" + "1" * 5000)
     assert response.status_code == 414
