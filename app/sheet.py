@@ -163,10 +163,6 @@ class RegimenView(NamedTuple):
     warnings: tuple[str, ...]
 
 
-def _until(item: PhaseDoses) -> str:
-    return long_date(item.until) if item.until else "continuing (until changed)"
-
-
 def _date_rows(rp: RegimenPlan) -> tuple[DateRow, ...]:
     """Every dose on its own line, except long runs of one amount on a day
     schedule (weekly methotrexate), which print as one line with their count
@@ -177,7 +173,7 @@ def _date_rows(rp: RegimenPlan) -> tuple[DateRow, ...]:
     if not phase.is_course:
         first = rp.phase_doses[0]
         until = f" to {long_date(first.until)}" if first.until else ", continuing until changed"
-        return ((f"from {long_date(first.date)}{until}", False),)
+        return ((f"from {long_date(first.dates[0])}{until}", False),)
     runs: list[tuple[Decimal, list[date]]] = []
     for doses in rp.phase_doses:
         if runs and runs[-1][0] == doses.amount:
@@ -224,7 +220,7 @@ def measure_text(rp: RegimenPlan, item: PhaseDoses) -> str:
     """How a dose is measured, the trail continued from the amount:
     "28 mg ÷ 3 mg/mL = 9.33 mL; measure 9.4 mL in a 10 mL syringe (28.2 mg)"."""
     given = rp.administration
-    measure = given.measure_of(item) if given else None
+    measure = given.measures[item.phase] if given else None
     if measure is None or given.product is None:
         return ""
     # Everything of the measure but its deviation, which depends on the
@@ -266,7 +262,7 @@ def infusion_lines(rp: RegimenPlan, item: PhaseDoses) -> tuple[str, ...]:
     """The pump settings of one dose: hydration, dilution, each rate with
     its minutes and volume, and the total time."""
     given = rp.administration
-    infusion = given.infusion_of(item) if given else None
+    infusion = given.infusions[item.phase] if given else None
     if infusion is None:
         return ()
     unit = rp.regimen.amount_unit
@@ -325,7 +321,7 @@ def _rate_trail(rp: RegimenPlan, n: int, step: InfusionStep, concentration: Deci
 
 
 def item_measured(rp: RegimenPlan, item: PhaseDoses) -> Decimal:
-    measure = rp.administration.measure_of(item) if rp.administration else None
+    measure = rp.administration.measures[item.phase] if rp.administration else None
     return item.amount if measure is None else measure.measured
 
 
@@ -342,7 +338,8 @@ def _phase_rows(rp: RegimenPlan) -> tuple[PhaseRow, ...]:
             start, until = long_date(dates[0]), (long_date(dates[-1]) if len(dates) > 1 else "")
             dose = f"{_per_dose(rp, item)}, {len(dates)} dose{'s' if len(dates) > 1 else ''}"
         else:
-            start, until, dose = long_date(item.date), _until(item), _per_dose(rp, item)
+            until = long_date(item.until) if item.until else "continuing (until changed)"
+            start, dose = long_date(item.dates[0]), _per_dose(rp, item)
         result.append(PhaseRow(n, start, until, calculation, dose, measure_text(rp, item), item.capped))
     return tuple(result)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from typing import NamedTuple
 
 from . import formatting
@@ -37,6 +38,9 @@ WEIGHT_STEP = Decimal("0.01")
 MG_H_TO = {unit: factor("mg", unit) for unit in ("mg", "g", "mcg")}
 HEIGHT_STEP = Decimal("0.1")
 ONE_DAY = timedelta(days=1)
+#: Whether a phase's doses were capped (for `map`, which calls no Python
+#: function per item).
+CAPPED = attrgetter("capped")
 
 
 class DoseItem(NamedTuple):
@@ -148,7 +152,7 @@ class RegimenPlan(NamedTuple):
     @property
     def any_capped(self) -> bool:
         """True when the cap applied to at least one dose."""
-        return any(doses.capped for doses in self.phase_doses)
+        return any(map(CAPPED, self.phase_doses))
 
     def cap_text(self, phase: Phase) -> str:
         """The cap as written, with the cap per dose when the day's cap is

@@ -99,8 +99,11 @@ class Phase:
             return self.count * self.split_days
         return None if self.days is None else self.days * self.doses_per_day
 
-    @property
+    @cached_property
     def divided(self) -> bool:
+        """True when the day's dose is given as more than one dose (kept
+        after the first look, as are the regimen's other derived facts:
+        the sheet asks dozens of times)."""
         return self.doses_per_day > 1
 
     @cached_property
@@ -175,17 +178,19 @@ class Regimen:
             return self.products[0] if self.products else None
         return next((p for p in self.products if p.id == product_id), None)
 
-    @property
+    @cached_property
     def phased(self) -> bool:
+        """True when the regimen has more than one phase."""
         return len(self.phases) > 1
 
-    @property
+    @cached_property
     def frequency(self) -> str:
         """The first phase's frequency in words ("once every month")."""
         return self.phases[0].frequency
 
-    @property
+    @cached_property
     def basis_unit(self) -> str | None:
+        """The unit the dose rule is multiplied by: "kg", "m2", or None."""
         return BASIS_UNITS[self.basis]
 
     @cached_property
