@@ -5,13 +5,13 @@ template only places these strings. Doing the wording here in Python keeps
 the template simple and its rendering fast: rows are tuples that the
 template unpacks, saving Jinja's per-attribute lookups (`python -m bench`).
 Each number is joined to its unit by a non-breaking space as the text is
-built; the engine's own sentences go through `printed`. A regimen's view
+built (the engine writes its calculations with the space it is given); the
+engine's other sentences go through `printed`. A regimen's view
 is HTML, escaped once (`escaped`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -37,11 +37,6 @@ RUN_AS_RANGE = 7
 NBSP = "\u00a0"
 #: The multiplication sign (U+00D7), never the letter x.
 TIMES = "\u00d7"
-#: A space after a digit and before a unit or word ("28 mg", "2 tablets").
-#: Written to start with the space, which the regular expression engine
-#: finds by a fast scan, rather than with the look-behind for the digit,
-#: which it would try at every character: twice as fast over a sentence.
-_NUMBER_THEN_UNIT = re.compile(r" (?<=[0-9] )(?=[a-zµ%])")
 HUNDREDTH = Decimal("0.01")
 #: Where a volume too large for the syringes is measured.
 BOTTLES = f"from the bottles (to 1{NBSP}mL)"
@@ -81,7 +76,7 @@ def html_text(text: str) -> str:
 def printed(text: str) -> str:
     """The engine's sentence as printed: each number joined to its unit by a
     non-breaking space, and the multiplication sign for " x "."""
-    return _NUMBER_THEN_UNIT.sub(NBSP, text).replace(" x ", f" {TIMES} ")
+    return fmt.units_joined(text, NBSP).replace(" x ", f" {TIMES} ")
 
 
 @lru_cache(maxsize=1024)
@@ -326,12 +321,10 @@ def item_measured(rp: RegimenPlan, item: PhaseDoses) -> Decimal:
 
 
 def _phase_rows(rp: RegimenPlan) -> tuple[PhaseRow, ...]:
-    """One row per phase (a daily run), or per dose of a phased course; the
-    calculations made printable together (one pass of `printed`)."""
+    """One row per phase (a daily run), or per dose of a phased course."""
     rows = rp.phase_doses
-    calculations = printed("\n".join([rp.calculation(item) for item in rows])).split("\n")
     result = []
-    for n, (item, calculation) in enumerate(zip(rows, calculations, strict=True), start=1):
+    for n, item in enumerate(rows, start=1):
         phase = rp.regimen.phases[item.phase]
         if phase.is_course:
             dates = item.dates
@@ -340,7 +333,8 @@ def _phase_rows(rp: RegimenPlan) -> tuple[PhaseRow, ...]:
         else:
             until = long_date(item.until) if item.until else "continuing (until changed)"
             start, dose = long_date(item.dates[0]), _per_dose(rp, item)
-        result.append(PhaseRow(n, start, until, calculation, dose, measure_text(rp, item), item.capped))
+        result.append(PhaseRow(n, start, until, rp.calculation(item, NBSP), dose, measure_text(rp, item),
+                               item.capped))
     return tuple(result)
 
 
@@ -458,7 +452,7 @@ def regimen_view(rp: RegimenPlan) -> RegimenView:
         route=f"{r.route}, {_how_often(rp, first)}",
         before=_before(rp),
         phases=_phase_rows(rp) if phased else (),
-        calculation="" if phased else printed(rp.calculation(first)),
+        calculation="" if phased else rp.calculation(first, NBSP),
         give="" if phased else _given(rp, first),
         doses=f"{count} dose{'s' if count > 1 else ''}" if r.phases[0].is_course else "",
         dates=() if phased else _date_rows(rp),

@@ -222,6 +222,10 @@ def test_a_course_split_over_two_days(tmp_path):
     assert len(r.items) == 18
     assert r.calculation(r.items[0]) == (
         "2 g/kg × 14.3 kg = 28.6 g; 28.6 g ÷ 2 days = 14.3 g a day, rounded to 14 g")
+    # On the sheet each number keeps its unit, "2 days" included.
+    assert r.calculation(r.items[0], "\u00a0") == (
+        "2\u00a0g/kg × 14.3\u00a0kg = 28.6\u00a0g; 28.6\u00a0g ÷ 2\u00a0days = 14.3\u00a0g a day, "
+        "rounded to 14\u00a0g")
     # 9 courses x 2 days x 14 g = 252 g.
     assert ivig.cumulative.amount == 252
 

@@ -127,6 +127,9 @@ def test_methotrexate_by_egfr_band(book):
     assert half.calculation(half.items[0]) == (
         "15 mg/m²/week × 0.61 m² = 9.15 mg/week × 50% for kidney function = 4.575 mg/week, "
         "rounded to 4.5 mg")
+    assert half.calculation(half.items[0], "\u00a0") == (
+        "15\u00a0mg/m²/week × 0.61\u00a0m² = 9.15\u00a0mg/week × 50% for kidney function = "
+        "4.575\u00a0mg/week, rounded to 4.5\u00a0mg")
     # 39.648 ÷ 1.98 = 20.02 -> 20.0: a warning, the full dose.
     at_20 = regimen(kidney(book, "1.98", regimens=("methotrexate",)), "methotrexate")
     assert at_20.items[0].amount == 9 and any("prescriber decides" in w for w in at_20.kidney.warnings)

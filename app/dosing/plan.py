@@ -162,40 +162,44 @@ class RegimenPlan(NamedTuple):
             return f"{written} ({formatting.amount(phase.dose_cap, self.regimen.amount_unit)} per dose)"
         return written
 
-    def calculation(self, item: DoseItem | PhaseDoses) -> str:
+    def calculation(self, item: DoseItem | PhaseDoses, space: str = " ") -> str:
         """The arithmetic written out so it can be checked by hand, e.g.
         "15 mg/m²/week × 0.61 m² = 9.15 mg/week, rounded to 9 mg" or
-        "80 mg/kg/day × 20 kg = 1,600 mg/day; 1,600 mg ÷ 4 = 400 mg every 6 hours"."""
+        "80 mg/kg/day × 20 kg = 1,600 mg/day; 1,600 mg ÷ 4 = 400 mg every 6 hours",
+        each number joined to its unit by `space` (the sheet's no-break
+        space keeps "28 mg" on one line)."""
         r = self.regimen
         words = r.phase_words[item.phase]
         number = formatting.number
         exact = item.exact
         parts = words.parts
         total = exact * parts
-        rule = formatting.amount(item.dose, r.dose_unit)
+        unit, total_unit = f"{space}{words.unit}", f"{space}{words.total_unit}"
+        rule = formatting.amount(item.dose, r.dose_unit, space)
         percent = self.kidney.percent if self.kidney else None
-        full = f"{number(total if percent is None else total * 100 / percent)} {words.total_unit}"
+        full = f"{number(total if percent is None else total * 100 / percent)}{total_unit}"
         if r.basis == "fixed":
             text = f"{rule}, a fixed dose"
             if full != rule:
                 text = f"{text} = {full}"
         else:
-            basis = formatting.amount(self.basis_value, r.basis_unit)
+            basis = formatting.amount(self.basis_value, r.basis_unit, space)
             if self.dosing_weight is not None and self.dosing_weight.kind == "adjusted":
                 basis = f"{basis} (adjusted weight)"
             text = f"{rule} × {basis} = {full}"
         if percent is not None:
-            text = f"{text} × {number(percent)}% for kidney function = {number(total)} {words.total_unit}"
+            text = f"{text} × {number(percent)}% for kidney function = {number(total)}{total_unit}"
         if parts > 1:
-            text = (f"{text}; {number(total)} {words.unit} ÷ {parts}{words.over} = "
-                    f"{number(exact)} {words.unit}{words.each}")
+            text = (f"{text}; {number(total)}{unit} ÷ {parts}{words.over.replace(' ', space)} = "
+                    f"{number(exact)}{unit}{words.each}")
         if item.capped:
-            text = f"{text}, above the cap of {words.cap}: {number(item.amount)} {words.unit}"
+            text = f"{text}, above the cap of {words.cap.replace(' ', space, 1)}: {number(item.amount)}{unit}"
         elif item.amount != exact:
-            text = f"{text}, rounded to {number(item.amount)} {words.unit}"
+            text = f"{text}, rounded to {number(item.amount)}{unit}"
         phase = r.phases[item.phase]
         if phase.divided:
-            text = f"{text} {phase.frequency} ({number(item.daily_amount)} {words.unit} a day)"
+            frequency = formatting.units_joined(phase.frequency, space)
+            text = f"{text} {frequency} ({number(item.daily_amount)}{unit} a day)"
         return text
 
 
