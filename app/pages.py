@@ -166,12 +166,19 @@ class PanelView(NamedTuple):
 TITLE_STAND_IN = "\x00"
 
 
+def _sources(plan: PlanDefinition) -> Markup:
+    """The plan's sources as the items of the sheet's numbered list."""
+    item = Markup('<li><span class="n">{}.</span> <span>{}</span></li>')
+    return Markup("").join(item.format(n, printed(source)) for n, source in enumerate(plan.sources, start=1))
+
+
 class Drawn:
     """The parts of the sheet that are the same for many sheets, drawn once
-    per app and kept: the sources list (one per regimen file), each
-    regimen's heading at its default dose (per cap state), and each growth
-    chart background (per reference, sex, measure and range). Kept small:
-    a heading with a prescriber's dose is drawn each time."""
+    per app and kept: each plan's title and footer (its sources, the
+    regimen file's version), each regimen's heading at its default dose
+    (per cap state), and each growth chart background (per reference, sex,
+    measure and range). Kept small: a heading with a prescriber's dose is
+    drawn each time."""
 
     def __init__(self, app: Flask) -> None:
         env = app.jinja_env
@@ -181,9 +188,10 @@ class Drawn:
         self.headings: dict[tuple[str, bool], Markup] = {}
         self.tops: dict[str, tuple[str, str]] = {}
         book: RegimenBook = app.extensions["regimens"]
-        self.sources = {plan.id: Markup("").join(
-            Markup('<li><span class="n">{}.</span> <span>{}</span></li>').format(n, printed(source))
-            for n, source in enumerate(plan.sources, start=1)) for plan in book.plans.values()}
+        parts = env.get_template("_sheet_parts.html").module
+        self.heads = {plan.id: parts.plan_head(plan) for plan in book.plans.values()}
+        self.foots = {plan.id: parts.plan_foot(book, _sources(plan), app.config["VERSION"])
+                      for plan in book.plans.values()}
 
     def page_top(self, title: str) -> Markup:
         """`layout.top(title)`, the page's head and header: drawn once per
@@ -267,8 +275,8 @@ def sheet():
     # tenth of the sheet's rendering (python -m bench).
     return drawn.env.get_template("sheet.html").render(
         page_top=drawn.page_top(f"Dosing sheet - {plan.patient.weight_kg} kg - Pedidose"),
-        book=book, plan=plan, today=long_date(clinic_today()), patient=patient_view(plan),
+        head=drawn.heads[plan.definition.id], today=long_date(clinic_today()), patient=patient_view(plan),
         regimens=[(drawn.heading(rp), regimen_view(rp)) for rp in plan.regimens],
         growth=growth_view(plan), chart=chart, chart_prints=chart_prints,
-        sources=drawn.sources[plan.definition.id], notices=[printed(n) for n in plan.notices],
+        foot=drawn.foots[plan.definition.id], notices=[printed(n) for n in plan.notices],
         query=request.query_string.decode("ascii", "replace"))

@@ -13,7 +13,6 @@ is HTML, escaped once (`escaped`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -484,10 +483,10 @@ def escaped(view: RegimenView) -> RegimenView:
         phases=tuple(PhaseRow(row.step, *map(h, row[1:6]), row.capped) for row in view.phases))
 
 
-@dataclass(frozen=True)
-class GrowthView:
+class GrowthView(NamedTuple):
     """What the sheet prints of the growth check: warnings for the top of
-    the sheet, and one line of figures (or why the check was not done)."""
+    the sheet, and one line of figures (or why the check was not done); a
+    tuple, which the template unpacks."""
 
     warnings: tuple[str, ...]
     line: str
