@@ -25,6 +25,7 @@ from .dosing.plan import RegimenPlan
 from .dosing.regimen_model import PlanDefinition
 from .growth_chart import GrowthCharts, Point
 from .query import CONFIRMED, DATES, PARTS, START_PARTS, chosen_plan, read_query
+from .request_text import query_fields
 from .sheet import growth_view, heading_key, long_date, patient_view, printed, regimen_heading, regimen_view
 
 bp = Blueprint("pages", __name__)
@@ -257,7 +258,9 @@ def index():
 @bp.get("/sheet")
 def sheet():
     book = _book()
-    req, errors = read_query(request.query_string, book)
+    # Read once: a refused query fills the form again from the same fields.
+    fields = query_fields(request.query_string)
+    req, errors = read_query(fields, book)
     plan: Plan | None = None
     growth = None
     if req is not None:
@@ -267,7 +270,7 @@ def sheet():
             errors = merge_errors(errors, err.errors, _form_name)
             growth = err.growth
     if errors or plan is None:
-        return _form(_form_values(request.args), errors, 422, growth)
+        return _form(_form_values(MultiDict(fields)), errors, 422, growth)
     drawn: Drawn = current_app.extensions["sheet_drawn"]
     chart_prints, chart = drawn.chart(plan)
     # The template is rendered directly: the sheet uses none of what Flask's

@@ -18,7 +18,7 @@ from .dosing import FieldError, PlanRequest, RegimenBook
 from .dosing.bsa import DEFAULT_FORMULA
 from .dosing.inputs import MAX_AGE_YEARS, date_from_parts, date_from_text, decimal_from_text, whole_from_text
 from .dosing.regimen_model import PlanDefinition
-from .request_text import echo, plain_texts, query_fields, text_problem
+from .request_text import echo, plain_texts, text_problem
 
 #: The first dose's date as the form's three fields (day, month, year).
 START_PARTS = ("start_day", "start_month", "start_year")
@@ -90,16 +90,14 @@ def _good(found: dict) -> dict:
     return {k: v for k, v in found.items() if not isinstance(v, (FieldError, list))} if found else {}
 
 
-def read_query(query: bytes, book: RegimenBook) -> tuple[PlanRequest | None, list[FieldError]]:
-    """The query string (the request's raw `query_string`) as a
-    `PlanRequest` (None if it cannot be built) and every problem found,
-    under the form's field names.
+def read_query(lists: dict[str, list[str]], book: RegimenBook) -> tuple[PlanRequest | None, list[FieldError]]:
+    """The query string's fields (`request_text.query_fields` of the
+    request's raw `query_string`) as a `PlanRequest` (None if it cannot be
+    built) and every problem found, under the form's field names.
 
-    The query is read once into plain dicts (`query_fields`), not through
-    werkzeug's `MultiDict`, which costs more to build, and where looking up
-    a field that was not sent raises and catches an exception (a sheet
-    looks up some sixty)."""
-    lists = query_fields(query)
+    The query is read into plain dicts, not werkzeug's `MultiDict`, which
+    costs more to build, and where looking up a field that was not sent
+    raises and catches an exception (a sheet looks up some sixty)."""
     args = {key: values[0] for key, values in lists.items()}
     errors: list[FieldError] = []
     plan = chosen_plan(book, args)
