@@ -193,9 +193,9 @@ def _timed_step(rule: InfusionRule, volume: Decimal, strength: Decimal, max_rate
     return InfusionStep(rate, minutes, volume, limit=limit)
 
 
-@lru_cache(maxsize=1024)
 def _hydration(rule: InfusionRule, basis: Decimal) -> HydrationPlan:
-    """The rule's hydration for a basis of `basis` m² or kg (cached)."""
+    """The rule's hydration for a basis of `basis` m² or kg (the child's own
+    value, so never kept: the server keeps nothing of a patient)."""
     h = rule.hydration
     fluid_ml = half_up(h.volume * basis, WHOLE_ML)
     rate = half_up(fluid_ml / h.minutes * MINUTES_PER_HOUR, RATE_STEP)
