@@ -126,7 +126,10 @@ def infuse(rule: InfusionRule, amount: Decimal, volume_ml: Decimal, concentratio
         for pump_step in steps:
             total_minutes += pump_step.minutes
     else:
-        step = _timed_step(rule, volume, strength, max_rate)
+        # A kidney maximum may come from the child's weight, so only a step
+        # under the rule's own maximum is kept.
+        step = _timed_step(rule, volume, strength) if max_rate is None else \
+            _pump_step(rule, volume, strength, max_rate)
         steps, total_minutes = (step,), step.minutes
     hydration = None
     if rule.hydration is not None:
@@ -173,11 +176,16 @@ def _rate_steps(rate_steps: tuple[RateStep, ...], volume: Decimal, strength: Dec
 
 
 @lru_cache(maxsize=1024)
-def _timed_step(rule: InfusionRule, volume: Decimal, strength: Decimal, max_rate: Decimal | None
-                ) -> InfusionStep:
+def _timed_step(rule: InfusionRule, volume: Decimal, strength: Decimal) -> InfusionStep:
+    """`_pump_step` under the rule's own maximum only (cached: it depends on
+    the dose, not on the patient)."""
+    return _pump_step(rule, volume, strength, None)
+
+
+def _pump_step(rule: InfusionRule, volume: Decimal, strength: Decimal, max_rate: Decimal | None
+               ) -> InfusionStep:
     """The one pump step of `volume` mL over the rule's minutes, no faster
-    than the lowest maximum rate (cached: it depends on the dose, not on the
-    patient)."""
+    than the lowest maximum rate."""
     rate = half_up(volume / rule.minutes * MINUTES_PER_HOUR, RATE_STEP)
     minutes = int(rule.minutes)
     # The lowest maximum rate, amount units per hour (None: no maximum).
