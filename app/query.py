@@ -34,17 +34,13 @@ KNOWN = SINGLE | {"regimen"}
 #: Per-regimen fields: `dose.<id>`, `start.<id>` (or its three parts),
 #: `product.<id>`, `already_given.<id>`.
 PER_REGIMEN = ("dose.", "start.", "product.", "already_given.")
-#: The body surface area formulas as the form offers them.
-
 #: The value the confirmation checkbox sends when ticked.
 CONFIRMED = "yes"
-
 
 
 def chosen_plan(book: RegimenBook, args: Mapping[str, str]) -> PlanDefinition:
     """The plan a query names (`plan`), or the default plan."""
     return book.plans.get(args.get("plan", ""), book.plan)
-
 
 
 def _date(args: Mapping[str, str], name: str, blank_is_absent: bool = True

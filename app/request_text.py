@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+# Registers the "werkzeug.url_quote" decoding error handler `_unescaped` names.
+import werkzeug.urls  # noqa: F401
+
 #: The longest text any field of a request may hold, in characters.
 MAX_TEXT = 64
 #: The longest name shown back in an error, in characters (then "…").
