@@ -46,8 +46,9 @@ UNIT_WORDS = {"kg": "kilograms", "g": "grams", "lb": "pounds",
 
 @lru_cache(maxsize=4096)
 def amount(value: Decimal, unit: str) -> str:
-    """`formatting.amount` with a non-breaking space: "28\u00a0mg"."""
-    return f"{fmt.number(value)}{NBSP}{fmt.unit(unit)}"
+    """`formatting.amount` with a non-breaking space: "28\u00a0mg" (kept
+    here too, so that a kept amount is found with two arguments)."""
+    return fmt.amount(value, unit, NBSP)
 
 
 @lru_cache(maxsize=4096)

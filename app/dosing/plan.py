@@ -190,10 +190,11 @@ class RegimenPlan(NamedTuple):
         if percent is not None:
             text = f"{text} × {number(percent)}% for kidney function = {number(total)}{total_unit}"
         if parts > 1:
-            text = (f"{text}; {number(total)}{unit} ÷ {parts}{words.over.replace(' ', space)} = "
-                    f"{number(exact)}{unit}{words.each}")
+            over = formatting.units_joined(f"{parts}{words.over}", space)
+            text = f"{text}; {number(total)}{unit} ÷ {over} = {number(exact)}{unit}{words.each}"
         if item.capped:
-            text = f"{text}, above the cap of {words.cap.replace(' ', space, 1)}: {number(item.amount)}{unit}"
+            cap = formatting.units_joined(words.cap, space)
+            text = f"{text}, above the cap of {cap}: {number(item.amount)}{unit}"
         elif item.amount != exact:
             text = f"{text}, rounded to {number(item.amount)}{unit}"
         phase = r.phases[item.phase]
